@@ -1,0 +1,74 @@
+"""What every provider adapter returns: the discovered-model shape, and discovery progress.
+
+An adapter is a module in this package with an async function::
+
+    async def list_models(client: httpx.AsyncClient, credential: Credential,
+                          base_url: str | None = None) -> list[DiscoveredModel]
+
+It raises a :class:`registry_core.errors.RegistryError` subclass for a failed listing (never a
+partial list) and skips, with a warning, only single items that lack an id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A named credential. ``name`` is what may be shown and stored; ``secret`` never is."""
+
+    provider_id: str
+    name: str = "default"  # "default", "acme" -> shown as "openai/acme"
+    secret: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, repr=False)  # e.g. azure api-version
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider_id}/{self.name}"
+
+
+@dataclass(frozen=True)
+class DiscoveredModel:
+    """One model as a provider listed it, normalised to the registry's units.
+
+    Costs are USD per 1,000 tokens. ``provenance`` maps a registry field name
+    (``records.COST_PER_1K`` ...) to ``provider`` / ``catalog`` / ``inferred``.
+    """
+
+    provider_id: str
+    model_id: str
+    model_name: str | None = None
+    max_tokens: int | None = None
+    max_output_tokens: int | None = None
+    features: tuple[str, ...] = ()
+    status_hint: str | None = None  # "deprecated" / "preview" / None
+    release_date: date | None = None
+    deprecation_date: date | None = None
+    retirement_date: date | None = None
+    successor_model: str | None = None
+    alias_of: str | None = None
+    cost_per_1k: float | None = None
+    output_cost_per_1k: float | None = None
+    raw: dict[str, Any] = field(default_factory=dict)  # the provider's item, never credentials
+    provenance: dict[str, str] = field(default_factory=dict)
+    verification: dict[str, Any] = field(default_factory=dict)  # outcome, method, at
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Discovery progress for the dashboard: started / page / finished / failed."""
+
+    provider_id: str
+    stage: str  # "started" | "page" | "finished" | "failed"
+    pages: int = 0
+    models: int = 0
+    message: str | None = None  # a plain-language error for "failed" (never a key)
+    at: datetime | None = None
+
+
+ProgressCallback = Callable[[ProgressEvent], None]

@@ -1,0 +1,104 @@
+"""The ``RegistryStore`` protocol: what every registry tier (SQLite, Airtable) provides."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.records import LoadResult, ModelRecord
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    """What an upsert did: rows created, rows updated, rows left alone (unchanged)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    requests: int = 0  # store round trips used (Airtable requests; 0 for SQLite)
+
+
+@dataclass(slots=True)
+class StoreHealth:
+    """The answer to "is this tier usable?", for the Status page and ``registry_core status``."""
+
+    name: str  # "sqlite" / "airtable"
+    location: str  # file path or base id + endpoint (never a token)
+    reachable: bool
+    writable: bool
+    schema_ok: bool
+    problems: list[str] = field(default_factory=list)
+    fix: str | None = None  # the command to run, when there is one
+
+
+@runtime_checkable
+class RegistryStore(Protocol):
+    """A registry tier. Implementations: ``SQLiteStore`` and ``AirtableStore``.
+
+    Every method raises a :class:`registry_core.errors.RegistryError` subclass on failure.
+    """
+
+    name: str
+
+    @property
+    def writable(self) -> bool:
+        """Whether writes go anywhere (Airtable in ``read`` mode is not writable)."""
+        ...
+
+    def list_models(self, provider_id: str | None = None) -> LoadResult:
+        """All records (or one provider's), parsed through the row parser, with warnings."""
+        ...
+
+    def upsert_models(self, records: Sequence[ModelRecord]) -> UpsertResult:
+        """Create or update records keyed on (Provider ID, Model ID); writes only changed rows.
+
+        Every field of a given record is written: ``None`` clears the cell.
+        """
+        ...
+
+    def append_events(self, events: Sequence[HistoryEvent]) -> int:
+        """Append history events; events whose ``event_key`` exists already are skipped.
+
+        Returns how many were new.
+        """
+        ...
+
+    def list_events(
+        self,
+        provider_id: str | None = None,
+        model_id: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[HistoryEvent]:
+        """History events, oldest first (the newest ``limit`` when given)."""
+        ...
+
+    def record_run(self, run: DiscoveryRun) -> None:
+        """Record a discovery run (idempotent by ``run_id``)."""
+        ...
+
+    def list_runs(self, provider_id: str | None = None, limit: int | None = None) -> list[DiscoveryRun]:
+        """Discovery runs, newest first."""
+        ...
+
+    def get_version(self) -> str:
+        """The registry version marker: changes whenever the registry's models change.
+
+        A cheap read (one small query / request); other instances fold it into cache keys.
+        """
+        ...
+
+    def bump_version(self) -> str:
+        """Move the version marker on (called after writes); returns the new marker."""
+        ...
+
+    def health(self) -> StoreHealth:
+        """Check the tier; never raises."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
