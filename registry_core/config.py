@@ -136,11 +136,11 @@ class Settings:
         base_id = get("AIRTABLE_BASE_ID") or None
         mode = (get("AIRTABLE_MODE") or ("write" if token and base_id else "off")).strip().lower()
         if mode not in AIRTABLE_MODES:
-            raise ConfigError(
-                f"AIRTABLE_MODE={mode!r} is not one of {', '.join(AIRTABLE_MODES)}"
-            )
+            raise ConfigError(f"AIRTABLE_MODE={mode!r} is not one of {', '.join(AIRTABLE_MODES)}")
         if mode != "off" and not (token and base_id):
-            missing = [n for n, v in (("AIRTABLE_API_KEY", token), ("AIRTABLE_BASE_ID", base_id)) if not v]
+            missing = [
+                n for n, v in (("AIRTABLE_API_KEY", token), ("AIRTABLE_BASE_ID", base_id)) if not v
+            ]
             raise ConfigError(
                 f"AIRTABLE_MODE={mode} needs {' and '.join(missing)}; set them or AIRTABLE_MODE=off"
             )
@@ -164,8 +164,12 @@ class Settings:
             db_path=Path(get("REGISTRY_DB_PATH") or data_dir / "registry.db"),
             snapshot_path=Path(get("REGISTRY_SNAPSHOT_PATH") or data_dir / "snapshot.json"),
             providers=providers,
-            cache_ttl_s=parse_duration(get("REGISTRY_CACHE_TTL") or "1h", name="REGISTRY_CACHE_TTL"),
-            freshness_s=parse_duration(get("REGISTRY_FRESHNESS") or "24h", name="REGISTRY_FRESHNESS"),
+            cache_ttl_s=parse_duration(
+                get("REGISTRY_CACHE_TTL") or "1h", name="REGISTRY_CACHE_TTL"
+            ),
+            freshness_s=parse_duration(
+                get("REGISTRY_FRESHNESS") or "24h", name="REGISTRY_FRESHNESS"
+            ),
             version_check_s=parse_duration(
                 get("REGISTRY_VERSION_CHECK") or "30s", name="REGISTRY_VERSION_CHECK"
             ),
@@ -175,7 +179,9 @@ class Settings:
             grace_period_s=parse_duration(
                 get("REGISTRY_GRACE_PERIOD") or "24h", name="REGISTRY_GRACE_PERIOD"
             ),
-            refresh_every_s=parse_duration(refresh, name="REGISTRY_REFRESH_EVERY") if refresh else None,
+            refresh_every_s=parse_duration(refresh, name="REGISTRY_REFRESH_EVERY")
+            if refresh
+            else None,
             allow_http_hosts=_flag(get("REGISTRY_ALLOW_HTTP"), name="REGISTRY_ALLOW_HTTP"),
             allowed_private_hosts=tuple(
                 h.strip().lower()

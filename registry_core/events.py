@@ -45,7 +45,9 @@ class HistoryEvent:
     run_id: str | None = None
     source: str | None = None  # discovery / catalog / manual / seed
     actor: str | None = None  # who, for edits by people
-    detail: dict[str, Any] = field(default_factory=dict)  # e.g. {"field": ..., "old": ..., "new": ...}
+    detail: dict[str, Any] = field(
+        default_factory=dict
+    )  # e.g. {"field": ..., "old": ..., "new": ...}
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -108,9 +108,7 @@ ATTR_BY_FIELD: dict[str, str] = {v: k for k, v in FIELD_NAMES.items()}
 ALL_FIELDS: tuple[str, ...] = tuple(FIELD_NAMES.values())
 
 #: Fields people own: discovery and the catalog never overwrite a value a person entered here.
-HUMAN_OWNED_FIELDS: frozenset[str] = frozenset(
-    {STATUS, RECOMMENDED, SORT_ORDER, REGIONS, NOTES}
-)
+HUMAN_OWNED_FIELDS: frozenset[str] = frozenset({STATUS, RECOMMENDED, SORT_ORDER, REGIONS, NOTES})
 
 MAX_ID_LENGTH = 256
 MAX_TEXT_LENGTH = 100_000  # Airtable's long text limit
@@ -297,8 +295,7 @@ class _RowParser:
         if norm not in options:
             self.warn(
                 name,
-                f"unknown option {value.strip()[:80]!r}; allowed: {', '.join(options)}; "
-                "left empty",
+                f"unknown option {value.strip()[:80]!r}; allowed: {', '.join(options)}; left empty",
             )
             return None
         return norm
@@ -404,7 +401,9 @@ class _RowParser:
         if isinstance(value, str):
             text = value.strip()
             try:
-                return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+                return (
+                    date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+                )
             except ValueError:
                 pass
         self.warn(name, f"{str(value)[:80]!r} is not a date (write YYYY-MM-DD); left empty")
@@ -441,7 +440,7 @@ class _RowParser:
         if isinstance(value, str):
             try:
                 loaded = json.loads(value)
-            except ValueError as exc:
+            except json.JSONDecodeError as exc:
                 self.warn(METADATA, f"not valid JSON ({exc.msg} at char {exc.pos}); kept as text")
                 return self.text(METADATA, value, multiline=True)
             if isinstance(loaded, dict):
@@ -470,13 +469,17 @@ def parse_row(fields: Mapping[str, Any], *, row_ref: str = "row") -> ParsedRow:
     >>> parsed = parse_row({"Provider ID": " OpenAI ", "Model ID": "gpt-4o", "Status": "Active"})
     >>> parsed.record.provider_id, parsed.record.status, parsed.warnings
     ('openai', 'active', ())
-    >>> parse_row({"Provider ID": "openai", "Cost per 1K tokens": "$0.50"}).record is None
-    True
+    >>> parse_row({"Provider ID": "openai", "Model ID": "o3", "Cost per 1K tokens": "$0.50"}).warnings[0].message
+    "'$0.50' is not a plain number (write 0.5, not $0.50 or 0,5); left empty"
     """
     if not isinstance(fields, Mapping):
         return ParsedRow(
             None,
-            (FieldWarning(row_ref, None, f"row is not a mapping of cells ({type(fields).__name__})"),),
+            (
+                FieldWarning(
+                    row_ref, None, f"row is not a mapping of cells ({type(fields).__name__})"
+                ),
+            ),
         )
     p = _RowParser(row_ref)
     try:

@@ -80,7 +80,9 @@ class RegistryStore(Protocol):
         """Record a discovery run (idempotent by ``run_id``)."""
         ...
 
-    def list_runs(self, provider_id: str | None = None, limit: int | None = None) -> list[DiscoveryRun]:
+    def list_runs(
+        self, provider_id: str | None = None, limit: int | None = None
+    ) -> list[DiscoveryRun]:
         """Discovery runs, newest first."""
         ...
 
