@@ -1,0 +1,366 @@
+"""The embedded registry: SQLite (stdlib ``sqlite3``), the default when no Airtable is configured.
+
+Rows keep their cells as JSON in the same shape Airtable returns (empty cells omitted), so both
+stores read through one row parser and behave the same. Safe with several processes on one host
+(two dashboard replicas plus a cron refresh): WAL journal, a busy timeout, and every write in one
+``BEGIN IMMEDIATE`` transaction keyed on (Provider ID, Model ID).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from registry_core.errors import UnavailableError
+from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.records import LoadResult, ModelRecord, format_datetime, parse_rows
+from registry_core.stores.base import StoreHealth, UpsertResult
+
+#: Versioned schema migrations; ``PRAGMA user_version`` is the index of the last one applied.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS models (
+        provider_id TEXT NOT NULL,
+        model_id    TEXT NOT NULL,
+        cells       TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (provider_id, model_id)
+    );
+    CREATE TABLE IF NOT EXISTS history_events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_key   TEXT NOT NULL UNIQUE,
+        provider_id TEXT NOT NULL,
+        model_id    TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        run_id      TEXT,
+        source      TEXT,
+        actor       TEXT,
+        detail      TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX IF NOT EXISTS history_by_model ON history_events (provider_id, model_id, at);
+    CREATE INDEX IF NOT EXISTS history_by_time ON history_events (at);
+    CREATE TABLE IF NOT EXISTS discovery_runs (
+        run_id      TEXT PRIMARY KEY,
+        provider_id TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        data        TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS runs_by_time ON discovery_runs (started_at);
+    CREATE TABLE IF NOT EXISTS registry_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    INSERT OR IGNORE INTO registry_meta (key, value) VALUES ('version', '0');
+    """,
+)
+
+
+def _parse_time(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class SQLiteStore:
+    """A :class:`~registry_core.stores.base.RegistryStore` in one SQLite file.
+
+    >>> import tempfile, pathlib
+    >>> store = SQLiteStore(pathlib.Path(tempfile.mkdtemp()) / "r.db")
+    >>> store.upsert_models([ModelRecord("openai", "gpt-4o")]).created
+    1
+    >>> [r.model_id for r in store.list_models("openai").records]
+    ['gpt-4o']
+    """
+
+    name = "sqlite"
+
+    def __init__(self, path: Path | str, *, timeout_s: float = 30.0) -> None:
+        self.path = Path(path)
+        self.timeout_s = timeout_s
+        self._local = threading.local()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise UnavailableError(
+                f"the SQLite registry at {self.path} cannot be opened ({exc})",
+                hint="check REGISTRY_DB_PATH / REGISTRY_DATA_DIR and the folder's permissions",
+            ) from exc
+
+    # --- connections ------------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken up front so concurrent writers queue instead of failing."""
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise UnavailableError(f"the SQLite registry at {self.path} is busy ({exc})") from exc
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return list(self._conn().execute(sql, params).fetchall())
+        except sqlite3.Error as exc:
+            raise UnavailableError(
+                f"the SQLite registry at {self.path} cannot be read ({exc})"
+            ) from exc
+
+    def _migrate(self) -> None:
+        with self._write() as conn:
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={number}")
+
+    # --- models -----------------------------------------------------------------------------
+
+    @property
+    def writable(self) -> bool:
+        return True
+
+    def list_models(self, provider_id: str | None = None) -> LoadResult:
+        if provider_id is None:
+            rows = self._read("SELECT provider_id, model_id, cells FROM models ORDER BY rowid")
+        else:
+            rows = self._read(
+                "SELECT provider_id, model_id, cells FROM models WHERE provider_id = ? "
+                "ORDER BY rowid",
+                (provider_id,),
+            )
+        raw: list[tuple[str, Mapping[str, Any]]] = []
+        for provider, model, cells in rows:
+            try:
+                loaded = json.loads(cells)
+            except ValueError:
+                loaded = {"Provider ID": provider, "Model ID": model}
+            raw.append((f"{provider}/{model}", loaded))
+        return parse_rows(raw)
+
+    def upsert_models(self, records: Sequence[ModelRecord]) -> UpsertResult:
+        result = UpsertResult()
+        latest: dict[tuple[str, str], ModelRecord] = {r.key: r for r in records}
+        now = format_datetime(datetime.now(UTC))
+        with self._write() as conn:
+            for (provider, model), record in latest.items():
+                cells = json.dumps(record.to_fields(omit_empty=True), sort_keys=True)
+                row = conn.execute(
+                    "SELECT cells FROM models WHERE provider_id = ? AND model_id = ?",
+                    (provider, model),
+                ).fetchone()
+                if row is None:
+                    conn.execute(
+                        "INSERT INTO models (provider_id, model_id, cells, updated_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (provider, model, cells, now),
+                    )
+                    result.created += 1
+                elif row[0] != cells:
+                    conn.execute(
+                        "UPDATE models SET cells = ?, updated_at = ? "
+                        "WHERE provider_id = ? AND model_id = ?",
+                        (cells, now, provider, model),
+                    )
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+        return result
+
+    def put_raw_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Store cells exactly as given (as a person might have typed them): for import and tests.
+
+        Rows without a usable key are stored under a placeholder key so that the row parser can
+        report them on read.
+        """
+        with self._write() as conn:
+            for index, cells in enumerate(rows):
+                provider = str(cells.get("Provider ID") or f"?row-{index}")
+                model = str(cells.get("Model ID") or f"?row-{index}")
+                conn.execute(
+                    "INSERT OR REPLACE INTO models (provider_id, model_id, cells, updated_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (
+                        provider,
+                        model,
+                        json.dumps(dict(cells), default=str),
+                        format_datetime(datetime.now(UTC)),
+                    ),
+                )
+
+    # --- history and runs -------------------------------------------------------------------
+
+    def append_events(self, events: Sequence[HistoryEvent]) -> int:
+        if not events:
+            return 0
+        added = 0
+        with self._write() as conn:
+            for event in events:
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO history_events "
+                    "(event_key, provider_id, model_id, kind, at, run_id, source, actor, detail) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        event.event_key,
+                        event.provider_id,
+                        event.model_id,
+                        event.kind,
+                        format_datetime(event.at),
+                        event.run_id,
+                        event.source,
+                        event.actor,
+                        json.dumps(event.detail, sort_keys=True, default=str),
+                    ),
+                )
+                added += cursor.rowcount
+        return added
+
+    def list_events(
+        self,
+        provider_id: str | None = None,
+        model_id: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[HistoryEvent]:
+        where: list[str] = []
+        params: list[Any] = []
+        if provider_id is not None:
+            where.append("provider_id = ?")
+            params.append(provider_id)
+        if model_id is not None:
+            where.append("model_id = ?")
+            params.append(model_id)
+        if since is not None:
+            where.append("at >= ?")
+            params.append(format_datetime(since))
+        sql = (
+            "SELECT event_key, provider_id, model_id, kind, at, run_id, source, actor, detail "
+            "FROM history_events"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY at DESC, seq DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        rows = self._read(sql, params)
+        events = [
+            HistoryEvent(
+                event_key=key,
+                provider_id=provider,
+                model_id=model,
+                kind=kind,
+                at=_parse_time(at),
+                run_id=run_id,
+                source=source,
+                actor=actor,
+                detail=json.loads(detail or "{}"),
+            )
+            for key, provider, model, kind, at, run_id, source, actor, detail in rows
+        ]
+        events.reverse()
+        return events
+
+    def record_run(self, run: DiscoveryRun) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO discovery_runs (run_id, provider_id, started_at, data) "
+                "VALUES (?, ?, ?, ?)",
+                (
+                    run.run_id,
+                    run.provider_id,
+                    format_datetime(run.started_at),
+                    json.dumps(run.to_dict(), sort_keys=True),
+                ),
+            )
+
+    def list_runs(
+        self, provider_id: str | None = None, limit: int | None = None
+    ) -> list[DiscoveryRun]:
+        sql = "SELECT data FROM discovery_runs"
+        params: list[Any] = []
+        if provider_id is not None:
+            sql += " WHERE provider_id = ?"
+            params.append(provider_id)
+        sql += " ORDER BY started_at DESC, rowid DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        runs: list[DiscoveryRun] = []
+        for (data,) in self._read(sql, params):
+            raw = json.loads(data)
+            raw["started_at"] = _parse_time(raw["started_at"])
+            runs.append(DiscoveryRun(**raw))
+        return runs
+
+    # --- version marker, health -------------------------------------------------------------
+
+    def get_version(self) -> str:
+        rows = self._read("SELECT value FROM registry_meta WHERE key = 'version'")
+        return f"sqlite:{rows[0][0] if rows else 0}"
+
+    def bump_version(self) -> str:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE registry_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                "WHERE key = 'version'"
+            )
+            (value,) = conn.execute(
+                "SELECT value FROM registry_meta WHERE key = 'version'"
+            ).fetchone()
+        return f"sqlite:{value}"
+
+    def health(self) -> StoreHealth:
+        try:
+            (version,) = self._read("PRAGMA user_version")[0]
+            self._read("SELECT COUNT(*) FROM models")
+        except Exception as exc:
+            return StoreHealth(
+                name=self.name,
+                location=str(self.path),
+                reachable=False,
+                writable=False,
+                schema_ok=False,
+                problems=[str(exc)],
+                fix="check REGISTRY_DB_PATH and the folder's permissions",
+            )
+        ok = int(version) == len(MIGRATIONS)
+        return StoreHealth(
+            name=self.name,
+            location=str(self.path),
+            reachable=True,
+            writable=True,
+            schema_ok=ok,
+            problems=[] if ok else [f"schema version {version}, expected {len(MIGRATIONS)}"],
+            fix=None if ok else "restart the app: migrations run when the store opens",
+        )
+
+    def close(self) -> None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
