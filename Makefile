@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both create .venv when it is
+# missing and install the locked dependencies (requirements.lock) before doing anything else.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test lint bench screenshots stand-in fake-providers clean lock
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy registry_core
+
+test: lint
+	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
+	$(PY) bench/run_all.py
+
+# A local Airtable stand-in and local fake providers, to try the dashboard without accounts.
+stand-in: $(STAMP)
+	$(PY) -m registry_core.testing.airtable_server --port 8765
+
+fake-providers: $(STAMP)
+	$(PY) -m registry_core.testing.fake_providers --port 8766
+
+# Re-pin every dependency (run after changing pyproject.toml's dependency lists).
+lock:
+	rm -rf .lockvenv && python3 -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet -e '.[dev,bench]'
+	.lockvenv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
