@@ -1,0 +1,482 @@
+"""The shared registry tier: three Airtable tables, read and written with pyairtable's ``Table``.
+
+Modes follow the seed's migration path (``AIRTABLE_MODE``): ``off`` (not used), ``read`` (the
+registry is read from Airtable; writes go nowhere), ``write`` (read and write).
+
+Requests, and what they cost (Airtable allows 5 per second per base):
+
+- **Read** the registry: one paged list of 100 rows per request (5,000 rows = 50 requests).
+  One provider: one list filtered by a formula built with ``pyairtable.formulas``.
+- **Write**: only rows whose cells changed since the last read (diffed with Airtable's "empty and
+  false are absent" rule), 10 per request, through ``performUpsert`` keyed on Provider ID + Model
+  ID, so two instances writing at once never create duplicate rows. Rows read before are
+  addressed by record id; an empty cell is sent as an explicit clear.
+- **History**: append-only and idempotent by Event Key: keys are looked up first (one request
+  per 100 keys) and only new events are written (upserted on Event Key, so a race cannot
+  duplicate them either). Events are written only on change, so the table grows with changes.
+- **Version marker**: one row of the runs table whose Run ID is ``__registry_version__``; its
+  Message cell holds the version. :meth:`get_version` is one request for one row (page size 1);
+  :meth:`bump_version` is one upsert. :meth:`list_runs` never returns that row.
+
+Schema drift: if a person renamed or deleted a models-table field in Airtable's UI, reads carry
+on without it and report it as a warning; writes raise :class:`SchemaMismatchError` naming the
+field(s) and the repair command (``python -m registry_core setup-airtable``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import requests
+from pyairtable import Table
+
+from registry_core import records as R
+from registry_core.config import AirtableSettings
+from registry_core.errors import ConfigError, RegistryError, SchemaMismatchError
+from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.records import FieldWarning, LoadResult, ModelRecord, parse_row, utcnow
+from registry_core.stores import airtable_cells as C
+from registry_core.stores import airtable_schema as S
+from registry_core.stores.airtable_http import (
+    SETUP_COMMAND,
+    RequestCounter,
+    build_api,
+    limiter_for,
+    schema_mismatch,
+    translate,
+)
+from registry_core.stores.base import StoreHealth, UpsertResult
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 10  # Airtable's per-request record limit
+PAGE_SIZE = 100  # Airtable's largest page
+KEY_FIELDS = [R.PROVIDER_ID, R.MODEL_ID]
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A models-table row as last read: its record id and its parsed record."""
+
+    record_id: str
+    record: ModelRecord
+
+
+class AirtableStore:
+    """A :class:`~registry_core.stores.base.RegistryStore` on an Airtable base.
+
+    >>> store = AirtableStore("pat…", "appXXXXXXXXXXXXXX", endpoint_url="http://127.0.0.1:8765")
+    >>> store.upsert_models([ModelRecord("openai", "gpt-4o")]).created  # doctest: +SKIP
+    1
+    """
+
+    name = "airtable"
+
+    def __init__(
+        self,
+        token: str,
+        base_id: str,
+        *,
+        endpoint_url: str = "https://api.airtable.com",
+        models_table: str = S.MODELS_TABLE.default_name,
+        history_table: str = S.HISTORY_TABLE.default_name,
+        runs_table: str = S.RUNS_TABLE.default_name,
+        mode: str = "write",
+        requests_per_second: float = 5.0,
+        lockout_s: float = 30.0,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        rate_limit_waits: int = 4,
+        cache_ttl_s: float = 300.0,
+    ) -> None:
+        if mode not in ("read", "write"):
+            raise ConfigError(f"AirtableStore mode must be read or write, not {mode!r}")
+        self._token = token
+        self.base_id = base_id
+        self.endpoint_url = endpoint_url.rstrip("/")
+        self.mode = mode
+        self.table_names = {"models": models_table, "history": history_table, "runs": runs_table}
+        self.counter = RequestCounter()
+        self._api = build_api(
+            token,
+            endpoint_url=self.endpoint_url,
+            limiter=limiter_for(self.endpoint_url, base_id, requests_per_second),
+            counter=self.counter,
+            lockout_s=lockout_s,
+            timeout=timeout,
+            rate_limit_waits=rate_limit_waits,
+        )
+        self._models: Table = self._api.table(base_id, models_table)
+        self._history: Table = self._api.table(base_id, history_table)
+        self._runs: Table = self._api.table(base_id, runs_table)
+        self._cache_ttl_s = cache_ttl_s
+        self._lock = threading.RLock()
+        self._known: dict[tuple[str, str], _Known] = {}
+        self._known_complete = False
+        self._known_at = 0.0
+        self._known_event_keys: set[str] = set()
+        self._missing_fields: list[str] = []
+
+    @classmethod
+    def from_settings(cls, settings: AirtableSettings, **overrides: Any) -> AirtableStore:
+        """The store described by ``AIRTABLE_*`` settings (mode must not be ``off``)."""
+        if not settings.token or not settings.base_id:
+            raise ConfigError("the Airtable store needs AIRTABLE_API_KEY and AIRTABLE_BASE_ID")
+        kwargs: dict[str, Any] = {
+            "endpoint_url": settings.endpoint_url,
+            "models_table": settings.models_table,
+            "history_table": settings.history_table,
+            "runs_table": settings.runs_table,
+            "mode": settings.mode if settings.mode != "off" else "read",
+            "requests_per_second": settings.requests_per_second,
+            "lockout_s": settings.lockout_s,
+        }
+        kwargs.update(overrides)
+        return cls(settings.token, settings.base_id, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"AirtableStore(base_id={self.base_id!r}, endpoint_url={self.endpoint_url!r})"
+
+    @property
+    def location(self) -> str:
+        return f"{self.base_id} at {self.endpoint_url}"
+
+    @property
+    def writable(self) -> bool:
+        return self.mode == "write"
+
+    @property
+    def requests_used(self) -> int:
+        """HTTP requests this store has sent (retries included)."""
+        return self.counter.count
+
+    @contextmanager
+    def _call(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except RegistryError:
+            raise
+        except Exception as exc:
+            raise translate(exc, what=what, token=self._token) from None
+
+    # --- models: reads ----------------------------------------------------------------------
+
+    def list_models(self, provider_id: str | None = None) -> LoadResult:
+        table = self.table_names["models"]
+        formula = C.provider_formula(provider_id) if provider_id is not None else None
+        rows = self._read_models(formula, what=f"the table {table!r}")
+        parsed: list[tuple[str, ModelRecord]] = []
+        result = LoadResult()
+        for row in rows:
+            outcome = parse_row(row.get("fields") or {}, row_ref=str(row.get("id")))
+            result.warnings.extend(outcome.warnings)
+            if outcome.record is not None:
+                parsed.append((str(row["id"]), outcome.record))
+        winners, dup_warnings = R.dedupe_records(parsed)
+        result.warnings.extend(dup_warnings)
+        ref_of = {id(rec): ref for ref, rec in parsed}
+        if provider_id is not None:
+            wanted = provider_id.strip().lower()
+            winners = [r for r in winners if r.provider_id == wanted]
+        result.records = winners
+        for name in self._missing_fields:
+            result.warnings.append(
+                FieldWarning(
+                    f"table {table}",
+                    name,
+                    f"field missing from Airtable (renamed or deleted?); read without it — run "
+                    f"`{SETUP_COMMAND}` or rename it back",
+                )
+            )
+        known = {r.key: _Known(ref_of[id(r)], r) for r in winners}
+        with self._lock:
+            if provider_id is None:
+                self._known = known
+                self._known_complete = True
+                self._known_at = time.monotonic()
+            else:
+                for key in [k for k in self._known if k[0] == wanted]:
+                    del self._known[key]
+                self._known.update(known)
+        return result
+
+    def _read_models(self, formula: str | None, *, what: str) -> list[dict[str, Any]]:
+        """All rows (paged, 100 a page), asking for the registry's fields by name.
+
+        When Airtable says a field is unknown, the read is repeated without it (the schema, when
+        the token may read it, names every missing field at once).
+        """
+        for _ in range(len(R.ALL_FIELDS)):
+            fields = [f for f in R.ALL_FIELDS if f not in self._missing_fields]
+            try:
+                with self._call(what):
+                    rows = self._models.all(page_size=PAGE_SIZE, fields=fields, formula=formula)
+                return [dict(r) for r in rows]
+            except SchemaMismatchError as exc:
+                missing = self._schema_missing_fields() or exc.missing_fields
+                new = [m for m in missing if m in R.ALL_FIELDS and m not in self._missing_fields]
+                if not new:
+                    raise
+                self._missing_fields.extend(new)
+                if R.PROVIDER_ID in self._missing_fields or R.MODEL_ID in self._missing_fields:
+                    raise schema_mismatch(
+                        [f for f in KEY_FIELDS if f in self._missing_fields], what=what
+                    ) from None
+                log.warning("Airtable table lacks field(s) %s; reading without them", new)
+        raise schema_mismatch(self._missing_fields, what=what)
+
+    def _schema_missing_fields(self) -> list[str] | None:
+        """Registry fields absent from the models table, per the Meta API; ``None`` if unreadable."""
+        try:
+            with self._call("the base schema"):
+                present = {f.name for f in self._models.schema(force=True).fields}
+        except RegistryError:
+            return None
+        return [f for f in R.ALL_FIELDS if f not in present]
+
+    def _ensure_known(self) -> None:
+        with self._lock:
+            fresh = time.monotonic() - self._known_at < self._cache_ttl_s
+            if self._known_complete and fresh:
+                return
+        self.list_models()
+
+    # --- models: writes ---------------------------------------------------------------------
+
+    def upsert_models(self, records: Sequence[ModelRecord]) -> UpsertResult:
+        result = UpsertResult()
+        if not self.writable or not records:
+            return result
+        start = self.counter.count
+        latest = {r.key: r for r in records}
+        for record in latest.values():
+            C.check_options(record)
+        self._ensure_known()
+        pending: list[tuple[ModelRecord, _Known | None]] = []
+        with self._lock:
+            for key, record in latest.items():
+                known = self._known.get(key)
+                if known is not None and not C.has_changed(known.record, record):
+                    result.unchanged += 1
+                else:
+                    pending.append((record, known))
+        for batch in C.chunks(pending, BATCH_SIZE):
+            created, updated = self._write_batch(batch)
+            result.created += created
+            result.updated += updated
+        result.requests = self.counter.count - start
+        return result
+
+    def _write_batch(self, batch: Sequence[tuple[ModelRecord, _Known | None]]) -> tuple[int, int]:
+        what = f"the table {self.table_names['models']!r}"
+
+        def payload(use_ids: bool) -> list[dict[str, Any]]:
+            out: list[dict[str, Any]] = []
+            for record, known in batch:
+                item: dict[str, Any] = {"fields": C.cells_for_write(record)}
+                if use_ids and known is not None:
+                    item["id"] = known.record_id
+                out.append(item)
+            return out
+
+        typecast = C.needs_typecast(r for r, _ in batch)
+        try:
+            answer = self._upsert(self._models, payload(True), KEY_FIELDS, typecast, what)
+        except RegistryError as exc:
+            if "ROW_DOES_NOT_EXIST" not in str(exc):
+                raise
+            # someone deleted a row since we read it: write it again by key
+            answer = self._upsert(self._models, payload(False), KEY_FIELDS, typecast, what)
+        with self._lock:
+            for row in answer.get("records", []):
+                parsed = parse_row(row.get("fields") or {}, row_ref=str(row.get("id"))).record
+                if parsed is not None:
+                    self._known[parsed.key] = _Known(str(row["id"]), parsed)
+        return len(answer.get("createdRecords", [])), len(answer.get("updatedRecords", []))
+
+    def _upsert(
+        self,
+        table: Table,
+        records: list[dict[str, Any]],
+        key_fields: list[str],
+        typecast: bool,
+        what: str,
+    ) -> dict[str, Any]:
+        try:
+            with self._call(what):
+                answer: dict[str, Any] = dict(
+                    table.batch_upsert(records, key_fields=key_fields, typecast=typecast)
+                )
+                return answer
+        except SchemaMismatchError as exc:
+            if table is self._models and exc.missing_fields:
+                missing = self._schema_missing_fields() or exc.missing_fields
+                raise schema_mismatch(missing, what=what) from None
+            raise
+
+    # --- history ----------------------------------------------------------------------------
+
+    def append_events(self, events: Sequence[HistoryEvent]) -> int:
+        if not self.writable or not events:
+            return 0
+        what = f"the table {self.table_names['history']!r}"
+        unique: dict[str, HistoryEvent] = {}
+        for event in events:
+            unique.setdefault(event.event_key, event)
+        with self._lock:
+            candidates = [k for k in unique if k not in self._known_event_keys]
+        existing: set[str] = set()
+        for keys in C.chunks(candidates, C.KEYS_PER_LOOKUP):
+            with self._call(what):
+                rows = self._history.all(
+                    formula=C.event_keys_formula(keys), fields=[S.EVENT_KEY], page_size=PAGE_SIZE
+                )
+            existing.update(str((r.get("fields") or {}).get(S.EVENT_KEY)) for r in rows)
+        new = [unique[k] for k in candidates if k not in existing]
+        created = 0
+        for batch in C.chunks(new, BATCH_SIZE):
+            answer = self._upsert(
+                self._history,
+                [{"fields": C.event_to_fields(e)} for e in batch],
+                [S.EVENT_KEY],
+                False,
+                what,
+            )
+            created += len(answer.get("createdRecords", []))
+        with self._lock:
+            self._known_event_keys.update(unique)
+        return created
+
+    def list_events(
+        self,
+        provider_id: str | None = None,
+        model_id: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[HistoryEvent]:
+        options: dict[str, Any] = {"page_size": PAGE_SIZE}
+        formula = C.events_formula(provider_id, model_id, since)
+        if formula is not None:
+            options["formula"] = formula
+        if limit is not None:
+            options.update(sort=[f"-{S.EVENT_AT}"], max_records=max(int(limit), 1))
+        else:
+            options["sort"] = [S.EVENT_AT]
+        with self._call(f"the table {self.table_names['history']!r}"):
+            rows = self._history.all(**options) if limit != 0 else []
+        events: list[tuple[datetime, str, HistoryEvent]] = []
+        for row in rows:
+            event = C.fields_to_event(str(row.get("id")), row.get("fields") or {})
+            if event is None or (since is not None and event.at < C.as_utc(since)):
+                continue
+            events.append((event.at, str(row.get("createdTime") or ""), event))
+        events.sort(key=lambda item: (item[0], item[1]))
+        return [e for _, _, e in events]
+
+    # --- discovery runs ---------------------------------------------------------------------
+
+    def record_run(self, run: DiscoveryRun) -> None:
+        if not self.writable:
+            return
+        what = f"the table {self.table_names['runs']!r}"
+        self._upsert(self._runs, [{"fields": C.run_to_fields(run)}], [S.RUN_ID], False, what)
+
+    def list_runs(
+        self, provider_id: str | None = None, limit: int | None = None
+    ) -> list[DiscoveryRun]:
+        if limit == 0:
+            return []
+        options: dict[str, Any] = {
+            "page_size": PAGE_SIZE,
+            "formula": C.runs_formula(provider_id),
+            "sort": [f"-{S.RUN_STARTED_AT}"],
+        }
+        if limit is not None:
+            options["max_records"] = int(limit)
+        with self._call(f"the table {self.table_names['runs']!r}"):
+            rows = self._runs.all(**options)
+        runs = [C.fields_to_run(str(r.get("id")), r.get("fields") or {}) for r in rows]
+        out = [r for r in runs if r is not None and r.run_id != S.VERSION_MARKER_RUN_ID]
+        out.sort(key=lambda r: r.started_at, reverse=True)
+        return out
+
+    # --- version marker ---------------------------------------------------------------------
+
+    def get_version(self) -> str:
+        with self._call(f"the version marker in {self.table_names['runs']!r}"):
+            row = self._runs.first(formula=C.version_formula(), fields=[S.RUN_MESSAGE])
+        value = (row or {}).get("fields", {}).get(S.RUN_MESSAGE) if row else None
+        return f"airtable:{value or 0}"
+
+    def bump_version(self) -> str:
+        if not self.writable:
+            return self.get_version()
+        now = utcnow()
+        token = f"{now.strftime('%Y%m%dT%H%M%S.%f')[:-3]}Z-{uuid.uuid4().hex[:8]}"
+        fields = {
+            S.RUN_ID: S.VERSION_MARKER_RUN_ID,
+            S.RUN_PROVIDER_ID: "registry",
+            S.RUN_STARTED_AT: R.format_datetime(now),
+            S.RUN_MESSAGE: token,
+        }
+        what = f"the version marker in {self.table_names['runs']!r}"
+        self._upsert(self._runs, [{"fields": fields}], [S.RUN_ID], False, what)
+        return f"airtable:{token}"
+
+    # --- health -----------------------------------------------------------------------------
+
+    def health(self) -> StoreHealth:
+        problems: list[str] = []
+        reachable = True
+        schema_ok = True
+        fix: str | None = None
+        for role, table in (
+            ("models", self._models),
+            ("history", self._history),
+            ("runs", self._runs),
+        ):
+            name = self.table_names[role]
+            expected = {"models": S.MODELS_TABLE, "history": S.HISTORY_TABLE, "runs": S.RUNS_TABLE}
+            try:
+                with self._call(f"the table {name!r}"):
+                    table.first(fields=list(expected[role].field_names))
+            except SchemaMismatchError as exc:
+                schema_ok = False
+                missing = exc.missing_fields
+                if role == "models":
+                    missing = self._schema_missing_fields() or missing
+                problems.append(f"table {name!r} lacks field(s): {', '.join(missing) or '?'}")
+                fix = SETUP_COMMAND
+            except RegistryError as exc:
+                problems.append(str(exc))
+                if exc.error_class in ("unavailable", "auth", "rate_limited", "quota"):
+                    reachable = False
+                    fix = fix or exc.hint
+                    break
+                schema_ok = False
+                fix = SETUP_COMMAND if exc.error_class in ("permission", "not_found") else fix
+            except Exception as exc:  # health never raises
+                problems.append(f"table {name!r}: {type(exc).__name__}")
+                reachable = False
+                break
+        return StoreHealth(
+            name=self.name,
+            location=self.location,
+            reachable=reachable,
+            writable=self.writable and reachable and schema_ok,
+            schema_ok=schema_ok and reachable,
+            problems=problems,
+            fix=fix,
+        )
+
+    def close(self) -> None:
+        with contextlib.suppress(requests.RequestException):
+            self._api.session.close()

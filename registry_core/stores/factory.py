@@ -1,0 +1,24 @@
+"""Open the registry tier the settings ask for: SQLite by default, Airtable when configured."""
+
+from __future__ import annotations
+
+from registry_core.config import Settings
+from registry_core.stores.base import RegistryStore
+
+
+def open_store(settings: Settings) -> RegistryStore:
+    """The store for ``settings``: the embedded SQLite file when ``AIRTABLE_MODE=off``, else Airtable.
+
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> s = Settings(db_path=Path(tempfile.mkdtemp()) / "r.db")
+    >>> open_store(s).name
+    'sqlite'
+    """
+    if settings.airtable.mode == "off":
+        from registry_core.stores.sqlite import SQLiteStore
+
+        return SQLiteStore(settings.db_path)
+    from registry_core.stores.airtable import AirtableStore
+
+    return AirtableStore.from_settings(settings.airtable)
