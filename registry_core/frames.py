@@ -1,0 +1,472 @@
+"""Records, events and runs as pandas DataFrames and plain rows, ready for display.
+
+Pure: no I/O, no Streamlit. ``today`` is always a parameter so views are testable. The Browse,
+Costs and Deprecations pages render these frames; the column names here are what people see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the lock
+
+from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.export import per_million
+from registry_core.filters import provider_label
+from registry_core.records import (
+    FIELD_NAMES,
+    HUMAN_OWNED_FIELDS,
+    METADATA,
+    ModelRecord,
+)
+
+#: Days ahead within which a retirement counts as "retiring soon".
+RETIRING_SOON_DAYS = 90
+
+BADGE_DEPRECATED = "deprecated"
+BADGE_RETIRING = "retiring soon"
+BADGE_RETIRED = "retired"
+BADGE_UNAVAILABLE = "unavailable"
+BADGE_RECOMMENDED = "recommended"
+
+
+def model_ref(record: ModelRecord) -> str:
+    """The ``provider/model`` reference used in URLs (``?model=openai/gpt-4o``)."""
+    return f"{record.provider_id}/{record.model_id}"
+
+
+def parse_model_ref(ref: str | None) -> tuple[str, str] | None:
+    """Inverse of :func:`model_ref`; ``None`` for anything that is not ``provider/model``.
+
+    Model ids may contain slashes (``openrouter``'s ``meta-llama/llama-3``): only the first
+    slash separates the provider.
+
+    >>> parse_model_ref("openrouter/meta-llama/llama-3"), parse_model_ref("nope")
+    (('openrouter', 'meta-llama/llama-3'), None)
+    """
+    if not ref or "/" not in ref:
+        return None
+    provider, _, model = ref.strip().partition("/")
+    if not provider or not model:
+        return None
+    return provider.lower(), model
+
+
+def detail_link(record: ModelRecord, page_path: str = "model") -> str:
+    """A relative link to the model detail page."""
+    return f"{page_path}?model={quote(model_ref(record), safe='/')}"
+
+
+def badges(record: ModelRecord, today: date, *, soon_days: int = RETIRING_SOON_DAYS) -> list[str]:
+    """Warnings a person should see next to a model.
+
+    "unavailable" needs a discovery that looked: a model seeded from the catalog and never
+    verified is not flagged.
+
+    >>> rec = ModelRecord("openai", "x", status="deprecated", retirement_date=date(2025, 3, 1))
+    >>> badges(rec, date(2025, 1, 1))
+    ['deprecated', 'retiring soon']
+    """
+    out: list[str] = []
+    if record.status == "deprecated" or (
+        record.deprecation_date is not None and record.deprecation_date <= today
+    ):
+        out.append(BADGE_DEPRECATED)
+    if record.retirement_date is not None:
+        if record.retirement_date < today:
+            out.append(BADGE_RETIRED)
+        elif record.retirement_date <= today + timedelta(days=soon_days):
+            out.append(BADGE_RETIRING)
+    if not record.available and record.last_verified is not None:
+        out.append(BADGE_UNAVAILABLE)
+    return out
+
+
+def _ts(value: date | None) -> pd.Timestamp | None:
+    return None if value is None else pd.Timestamp(value)
+
+
+# Browse columns, in order. The page's column config is keyed on these names.
+BROWSE_COLUMNS: tuple[str, ...] = (
+    "Provider",
+    "Model",
+    "Name",
+    "Status",
+    "Badges",
+    "Available",
+    "Recommended",
+    "Input $/1K",
+    "Output $/1K",
+    "Context",
+    "Max output",
+    "Features",
+    "Release",
+    "Deprecation",
+    "Retirement",
+    "Last verified",
+    "Source",
+    "Detail",
+)
+
+
+def browse_frame(
+    records: Sequence[ModelRecord], today: date, *, page_path: str = "model"
+) -> pd.DataFrame:
+    """The Browse table: one row per record, in the given order, typed for column config."""
+    rows: dict[str, list[Any]] = {name: [] for name in BROWSE_COLUMNS}
+    for r in records:
+        rows["Provider"].append(provider_label(r.provider_id))
+        rows["Model"].append(r.model_id)
+        rows["Name"].append(r.model_name or "")
+        rows["Status"].append(r.status or "")
+        rows["Badges"].append(badges(r, today))
+        rows["Available"].append(bool(r.available))
+        rows["Recommended"].append(bool(r.recommended))
+        rows["Input $/1K"].append(r.cost_per_1k)
+        rows["Output $/1K"].append(r.output_cost_per_1k)
+        rows["Context"].append(r.max_tokens)
+        rows["Max output"].append(r.max_output_tokens)
+        rows["Features"].append(list(r.features))
+        rows["Release"].append(_ts(r.release_date))
+        rows["Deprecation"].append(_ts(r.deprecation_date))
+        rows["Retirement"].append(_ts(r.retirement_date))
+        rows["Last verified"].append(
+            None if r.last_verified is None else pd.Timestamp(r.last_verified)
+        )
+        rows["Source"].append(r.source or "")
+        rows["Detail"].append(detail_link(r, page_path))
+    frame = pd.DataFrame(rows, columns=list(BROWSE_COLUMNS))
+    for col in ("Input $/1K", "Output $/1K"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
+    for col in ("Context", "Max output"):
+        frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+    for col in ("Release", "Deprecation", "Retirement"):
+        frame[col] = pd.to_datetime(frame[col])
+    frame["Last verified"] = pd.to_datetime(frame["Last verified"], utc=True)
+    return frame
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Headline numbers for a set of records."""
+
+    models: int
+    providers: int
+    available: int
+    deprecated: int
+    retiring_soon: int
+    unavailable: int
+
+
+def counts(records: Sequence[ModelRecord], today: date) -> Counts:
+    """How many models, providers, and badge holders."""
+    marks = [badges(r, today) for r in records]
+    return Counts(
+        models=len(records),
+        providers=len({r.provider_id for r in records}),
+        available=sum(1 for r in records if r.available),
+        deprecated=sum(1 for m in marks if BADGE_DEPRECATED in m),
+        retiring_soon=sum(1 for m in marks if BADGE_RETIRING in m),
+        unavailable=sum(1 for m in marks if BADGE_UNAVAILABLE in m),
+    )
+
+
+def cost_frame(records: Iterable[ModelRecord]) -> pd.DataFrame:
+    """Costs per 1K and per 1M tokens; models without any price are left out."""
+    rows = [
+        {
+            "Provider": provider_label(r.provider_id),
+            "Model": r.model_id,
+            "Input $/1K": r.cost_per_1k,
+            "Output $/1K": r.output_cost_per_1k,
+            "Input $/1M": per_million(r.cost_per_1k),
+            "Output $/1M": per_million(r.output_cost_per_1k),
+            "Context": r.max_tokens,
+        }
+        for r in records
+        if r.cost_per_1k is not None or r.output_cost_per_1k is not None
+    ]
+    columns = [
+        "Provider",
+        "Model",
+        "Input $/1K",
+        "Output $/1K",
+        "Input $/1M",
+        "Output $/1M",
+        "Context",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in columns[2:6]:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
+    frame["Context"] = pd.array(frame["Context"].tolist(), dtype="Int64")
+    return frame
+
+
+def cost_chart_frame(records: Iterable[ModelRecord], limit: int = 25) -> pd.DataFrame:
+    """Long-form costs per 1M tokens (input and output) for a grouped bar chart.
+
+    The ``limit`` most expensive models by input + output price, so the chart stays readable.
+    """
+    priced = [r for r in records if r.cost_per_1k is not None or r.output_cost_per_1k is not None]
+    priced.sort(key=lambda r: -((r.cost_per_1k or 0.0) + (r.output_cost_per_1k or 0.0)))
+    rows: list[dict[str, Any]] = []
+    for r in priced[:limit]:
+        label = f"{r.provider_id}/{r.model_id}"
+        for kind, value in (("input", r.cost_per_1k), ("output", r.output_cost_per_1k)):
+            if value is not None:
+                rows.append({"Model": label, "Kind": kind, "USD per 1M tokens": per_million(value)})
+    return pd.DataFrame(rows, columns=["Model", "Kind", "USD per 1M tokens"])
+
+
+# --- deprecations ---------------------------------------------------------------------------
+
+
+def lifecycle_status(record: ModelRecord, today: date) -> str:
+    """One word for the timeline colour: retired / retiring soon / deprecated / active."""
+    marks = badges(record, today)
+    for mark in (BADGE_RETIRED, BADGE_RETIRING, BADGE_DEPRECATED):
+        if mark in marks:
+            return mark
+    return record.status or "active"
+
+
+def timeline_frame(records: Iterable[ModelRecord], today: date) -> pd.DataFrame:
+    """Phases per model for the deprecation timeline: release → deprecation → retirement.
+
+    One row per phase (``in service`` from release to deprecation, ``deprecated`` from
+    deprecation to retirement), for models with a deprecation or retirement date. A phase whose
+    end is unknown ends at the last known date (or today).
+    """
+    rows: list[dict[str, Any]] = []
+    for r in records:
+        if r.deprecation_date is None and r.retirement_date is None:
+            continue
+        label = f"{r.provider_id}/{r.model_id}"
+        status = lifecycle_status(r, today)
+        end_of_service = r.deprecation_date or r.retirement_date
+        if r.release_date is not None and end_of_service is not None:
+            rows.append(
+                {
+                    "Model": label,
+                    "Phase": "in service",
+                    "Start": pd.Timestamp(r.release_date),
+                    "End": pd.Timestamp(max(end_of_service, r.release_date)),
+                    "Status": status,
+                    "Successor": r.successor_model or "",
+                }
+            )
+        if r.deprecation_date is not None:
+            end = r.retirement_date or max(today, r.deprecation_date)
+            rows.append(
+                {
+                    "Model": label,
+                    "Phase": "deprecated",
+                    "Start": pd.Timestamp(r.deprecation_date),
+                    "End": pd.Timestamp(max(end, r.deprecation_date)),
+                    "Status": status,
+                    "Successor": r.successor_model or "",
+                }
+            )
+        elif r.release_date is None and r.retirement_date is not None:
+            # only a retirement date: a point on the chart
+            rows.append(
+                {
+                    "Model": label,
+                    "Phase": "retirement",
+                    "Start": pd.Timestamp(r.retirement_date),
+                    "End": pd.Timestamp(r.retirement_date),
+                    "Status": status,
+                    "Successor": r.successor_model or "",
+                }
+            )
+    return pd.DataFrame(rows, columns=["Model", "Phase", "Start", "End", "Status", "Successor"])
+
+
+def upcoming(records: Iterable[ModelRecord], today: date, within_days: int) -> list[ModelRecord]:
+    """Models whose deprecation or retirement falls within ``within_days`` from today, soonest first."""
+    horizon = today + timedelta(days=within_days)
+
+    def next_date(r: ModelRecord) -> date | None:
+        dates = [d for d in (r.deprecation_date, r.retirement_date) if d and today <= d <= horizon]
+        return min(dates) if dates else None
+
+    hits = [(d, r) for r in records if (d := next_date(r)) is not None]
+    hits.sort(key=lambda pair: (pair[0], pair[1].provider_id, pair[1].model_id))
+    return [r for _, r in hits]
+
+
+def upcoming_frame(records: Sequence[ModelRecord], today: date) -> pd.DataFrame:
+    """Upcoming deprecations/retirements with days left."""
+    rows = []
+    for r in records:
+        rows.append(
+            {
+                "Model": f"{r.provider_id}/{r.model_id}",
+                "Status": r.status or "",
+                "Deprecation": _ts(r.deprecation_date),
+                "Retirement": _ts(r.retirement_date),
+                "Days left": min(
+                    (d - today).days
+                    for d in (r.deprecation_date, r.retirement_date)
+                    if d is not None and d >= today
+                ),
+                "Successor": r.successor_model or "",
+                "Recommended": bool(r.recommended),
+            }
+        )
+    columns = [
+        "Model",
+        "Status",
+        "Deprecation",
+        "Retirement",
+        "Days left",
+        "Successor",
+        "Recommended",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("Deprecation", "Retirement"):
+        frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def recommended_at_risk(
+    records: Iterable[ModelRecord], today: date, within_days: int = RETIRING_SOON_DAYS
+) -> list[ModelRecord]:
+    """Recommended models that are deprecated, unavailable, or retire within ``within_days``."""
+    out = []
+    for r in records:
+        if not r.recommended:
+            continue
+        marks = badges(r, today, soon_days=within_days)
+        if marks:
+            out.append(r)
+    return sorted(out, key=lambda r: (r.retirement_date or date.max, r.provider_id, r.model_id))
+
+
+# --- model detail ---------------------------------------------------------------------------
+
+
+def provenance_rows(record: ModelRecord) -> list[dict[str, str]]:
+    """Every filled field with where its value came from (provider / catalog / manual ...).
+
+    A field's own provenance wins; fields people own count as ``manual``; otherwise the record's
+    Source (``provider+catalog`` reads as both).
+    """
+    prov = record.provenance
+    out: list[dict[str, str]] = []
+    for attr, name in FIELD_NAMES.items():
+        if name == METADATA:
+            continue
+        value = getattr(record, attr)
+        if value is None or value == () or value == "":
+            continue
+        if name in prov:
+            origin = prov[name]
+        elif name in HUMAN_OWNED_FIELDS:
+            origin = "manual"
+        elif name in ("Provider ID", "Model ID"):
+            origin = "key"
+        else:
+            origin = record.source or ""
+        out.append({"Field": name, "Value": _show(value), "From": origin})
+    return out
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def alias_target(record: ModelRecord, records: Iterable[ModelRecord]) -> ModelRecord | None:
+    """The pinned record an alias points to (same provider), if it is in the registry."""
+    if not record.alias_of:
+        return None
+    for r in records:
+        if r.provider_id == record.provider_id and r.model_id == record.alias_of:
+            return r
+    return None
+
+
+def aliases_of(record: ModelRecord, records: Iterable[ModelRecord]) -> list[str]:
+    """Model ids of the aliases pointing at ``record``."""
+    return sorted(
+        r.model_id
+        for r in records
+        if r.provider_id == record.provider_id and r.alias_of == record.model_id
+    )
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def events_frame(events: Iterable[HistoryEvent]) -> pd.DataFrame:
+    """The event log, newest first."""
+    rows = [
+        {
+            "When": pd.Timestamp(e.at),
+            "Provider": e.provider_id,
+            "Model": e.model_id,
+            "Event": e.kind.replace("_", " "),
+            "By": e.actor or e.source or "",
+            "Detail": _detail_text(e.detail),
+        }
+        for e in events
+    ]
+    frame = pd.DataFrame(rows, columns=["When", "Provider", "Model", "Event", "By", "Detail"])
+    frame["When"] = pd.to_datetime(frame["When"], utc=True)
+    return frame.sort_values("When", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _detail_text(detail: dict[str, Any]) -> str:
+    if not detail:
+        return ""
+    if "field" in detail:
+        return f"{detail['field']}: {detail.get('old')!s} → {detail.get('new')!s}"
+    if "changes" in detail and isinstance(detail["changes"], dict):
+        return "; ".join(f"{k} → {v}" for k, v in detail["changes"].items())
+    return ", ".join(f"{k}={v}" for k, v in detail.items())
+
+
+def runs_frame(runs: Iterable[DiscoveryRun]) -> pd.DataFrame:
+    """Discovery runs, newest first."""
+    rows = [
+        {
+            "Started": pd.Timestamp(r.started_at),
+            "Provider": r.provider_id,
+            "Credential": r.credential or "",
+            "Trigger": r.trigger,
+            "Outcome": r.outcome,
+            "Seen": r.models_seen,
+            "Added": r.added,
+            "Removed": r.removed,
+            "Changed": r.changed,
+            "Seconds": round(r.duration_s, 2),
+            "Message": r.message or "",
+        }
+        for r in runs
+    ]
+    columns = [
+        "Started",
+        "Provider",
+        "Credential",
+        "Trigger",
+        "Outcome",
+        "Seen",
+        "Added",
+        "Removed",
+        "Changed",
+        "Seconds",
+        "Message",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["Started"] = pd.to_datetime(frame["Started"], utc=True)
+    return frame.sort_values("Started", ascending=False, kind="stable").reset_index(drop=True)
