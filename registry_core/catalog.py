@@ -447,6 +447,8 @@ class Catalog:
         lower = model_id.lower()
         if lower.endswith(_LATEST):
             stem = lower[: -len(_LATEST)]
+            if not stem:
+                return None
             return (
                 self._exact(index, stem)
                 or self._newest(self._snapshots(index, stem))
