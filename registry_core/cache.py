@@ -1,0 +1,133 @@
+"""The memory tier: a TTL cache protocol, a bounded thread-safe implementation, and cache keys.
+
+Cache keys never hold a credential. A key is built from the provider, the base URL, the
+credential's *name* and a keyed hash (HMAC-SHA256) of its secret: different keys can see
+different models, so they must not share entries, but a cache dump must not leak a key. The
+HMAC secret is ``settings.cache_key_secret`` or, when that is empty, a random secret made once per
+process (so fingerprints cannot be compared across processes, which nothing needs).
+
+The dashboard may plug in its own cache (anything with ``get``/``set``/``clear``); other callers
+use :class:`TTLCache`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
+
+_PROCESS_SECRET = secrets.token_bytes(32)
+
+
+@runtime_checkable
+class ResolutionCache(Protocol):
+    """What the resolver needs from a memory tier."""
+
+    def get(self, key: str) -> Any | None:
+        """The live value under ``key``, or ``None`` when absent or expired."""
+        ...
+
+    def set(self, key: str, value: Any, ttl_s: float | None = None) -> None:
+        """Keep ``value`` under ``key`` for ``ttl_s`` seconds (the cache's default when ``None``)."""
+        ...
+
+    def clear(self) -> None:
+        """Forget everything (after a person edits the registry in this process)."""
+        ...
+
+
+class TTLCache:
+    """A bounded, thread-safe TTL cache; the least recently used entry goes first when full.
+
+    >>> now = [0.0]
+    >>> cache = TTLCache(ttl_s=10, max_entries=2, clock=lambda: now[0])
+    >>> cache.set("a", 1)
+    >>> cache.get("a")
+    1
+    >>> now[0] = 11.0
+    >>> cache.get("a") is None
+    True
+    """
+
+    def __init__(
+        self,
+        ttl_s: float = 3600.0,
+        *,
+        max_entries: int = 512,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            expires, value = entry
+            if self._clock() >= expires:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: Any, ttl_s: float | None = None) -> None:
+        ttl = self.ttl_s if ttl_s is None else ttl_s
+        with self._lock:
+            self._entries[key] = (self._clock() + ttl, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
+def credential_fingerprint(secret: str | None, *, key_secret: str = "") -> str:
+    """A keyed hash of a credential's secret, safe to keep in cache keys and logs.
+
+    ``key_secret`` is ``settings.cache_key_secret``; empty means the per-process random secret.
+
+    >>> a = credential_fingerprint("sk-one", key_secret="s")
+    >>> a == credential_fingerprint("sk-one", key_secret="s"), a == credential_fingerprint("sk-two", key_secret="s")
+    (True, False)
+    >>> "sk-one" in a
+    False
+    """
+    if not secret:
+        return "anonymous"
+    hmac_key = key_secret.encode() if key_secret else _PROCESS_SECRET
+    return hmac.new(hmac_key, secret.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def cache_key(
+    kind: str,
+    provider_id: str,
+    *,
+    base_url: str | None = None,
+    credential_name: str | None = None,
+    fingerprint: str = "anonymous",
+    version: str = "",
+) -> str:
+    """The memory-tier key of one answer: what it is, for whom, at which registry version.
+
+    Folding the registry version marker into the key is what lets another instance's discovery
+    show up here within ``version_check_s`` instead of after the TTL.
+    """
+    base = (base_url or "").rstrip("/")
+    return "|".join((kind, provider_id, base, credential_name or "", fingerprint, version))

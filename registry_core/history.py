@@ -1,0 +1,209 @@
+"""History as series for charts: pure functions from events and runs to plain lists of dicts.
+
+Every function returns a list of flat dicts (JSON-friendly, one row per point), which is what
+``pandas.DataFrame(rows)`` and Altair take; the dashboard does that conversion, this module does
+not import pandas.
+
+- :func:`available_over_time`: available models per provider, per day (from events).
+- :func:`availability_intervals`: per model, the spans it was available (for a Gantt-style chart).
+- :func:`events_per_day`: counts by day and kind.
+- :func:`runs_series`: per discovery run, models seen / added / removed and the outcome.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.records import format_datetime
+
+#: How each event kind moves a model's availability: +1 / -1 / 0.
+AVAILABILITY_DELTA: dict[str, int] = {
+    "added": 1,
+    "seeded": 0,  # catalog rows are not "available" until a listing sees them
+    "available_again": 1,
+    "unavailable": -1,
+}
+
+
+def _ordered(events: Iterable[HistoryEvent]) -> list[HistoryEvent]:
+    return sorted(events, key=lambda e: (e.at, e.provider_id, e.model_id, e.event_key))
+
+
+def _availability_steps(events: Iterable[HistoryEvent]) -> list[tuple[HistoryEvent, int]]:
+    """Events that change availability, with their +1/-1, ignoring repeats (up when up)."""
+    state: dict[tuple[str, str], bool] = {}
+    steps: list[tuple[HistoryEvent, int]] = []
+    for event in _ordered(events):
+        delta = AVAILABILITY_DELTA.get(event.kind, 0)
+        if delta == 0:
+            continue
+        key = (event.provider_id, event.model_id)
+        up = state.get(key, False)
+        if (delta > 0) == up:
+            continue  # a duplicate "added" or an "unavailable" for a model we never saw up
+        state[key] = delta > 0
+        steps.append((event, delta))
+    return steps
+
+
+def available_over_time(
+    events: Sequence[HistoryEvent],
+    *,
+    until: date | None = None,
+) -> list[dict[str, Any]]:
+    """Available models per provider at the end of each day, from the first event to ``until``.
+
+    Rows: ``{"day": date, "provider_id": str, "available": int}``; every provider has a row for
+    every day (a step chart needs the flat parts too).
+
+    >>> from datetime import UTC, datetime
+    >>> e = HistoryEvent("k1", "openai", "a", "added", datetime(2025, 1, 1, tzinfo=UTC))
+    >>> [(r["day"].isoformat(), r["available"]) for r in available_over_time([e], until=date(2025, 1, 2))]
+    [('2025-01-01', 1), ('2025-01-02', 1)]
+    """
+    steps = _availability_steps(events)
+    if not steps:
+        return []
+    per_day: dict[tuple[date, str], int] = defaultdict(int)
+    providers: set[str] = set()
+    for event, delta in steps:
+        per_day[(event.at.date(), event.provider_id)] += delta
+        providers.add(event.provider_id)
+    first = min(day for day, _ in per_day)
+    last = max(until or first, max(day for day, _ in per_day))
+    rows: list[dict[str, Any]] = []
+    totals = dict.fromkeys(providers, 0)
+    day = first
+    while day <= last:
+        for provider in sorted(providers):
+            totals[provider] += per_day.get((day, provider), 0)
+            rows.append({"day": day, "provider_id": provider, "available": totals[provider]})
+        day += timedelta(days=1)
+    return rows
+
+
+def availability_intervals(
+    events: Sequence[HistoryEvent],
+    *,
+    now: datetime,
+    provider_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Per model, the spans during which it was available; an open span ends at ``now``.
+
+    Rows: ``{"provider_id", "model_id", "start": datetime, "end": datetime, "ongoing": bool}``.
+    """
+    open_since: dict[tuple[str, str], datetime] = {}
+    rows: list[dict[str, Any]] = []
+    for event, delta in _availability_steps(
+        e for e in events if provider_id is None or e.provider_id == provider_id
+    ):
+        key = (event.provider_id, event.model_id)
+        if delta > 0:
+            open_since[key] = event.at
+        else:
+            start = open_since.pop(key)
+            rows.append(
+                {
+                    "provider_id": key[0],
+                    "model_id": key[1],
+                    "start": start,
+                    "end": event.at,
+                    "ongoing": False,
+                }
+            )
+    for (provider, model), start in open_since.items():
+        rows.append(
+            {
+                "provider_id": provider,
+                "model_id": model,
+                "start": start,
+                "end": now,
+                "ongoing": True,
+            }
+        )
+    rows.sort(key=lambda r: (r["provider_id"], r["model_id"], r["start"]))
+    return rows
+
+
+def events_per_day(
+    events: Sequence[HistoryEvent],
+    *,
+    provider_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Counts of events by day and kind: ``{"day": date, "kind": str, "count": int}``."""
+    counts = Counter(
+        (e.at.date(), e.kind) for e in events if provider_id is None or e.provider_id == provider_id
+    )
+    return [{"day": day, "kind": kind, "count": n} for (day, kind), n in sorted(counts.items())]
+
+
+def runs_series(
+    runs: Sequence[DiscoveryRun],
+    *,
+    provider_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """One row per discovery run, oldest first: what it saw, added and removed, and how it went.
+
+    Rows: ``{"run_id", "provider_id", "started_at", "trigger", "outcome", "models_seen",
+    "added", "removed", "changed", "duration_s", "error_class"}``. Failed runs have
+    ``models_seen`` 0; chart them as markers, not as a drop to zero.
+    """
+    selected = [r for r in runs if provider_id is None or r.provider_id == provider_id]
+    selected.sort(key=lambda r: (r.started_at, r.run_id))
+    return [
+        {
+            "run_id": r.run_id,
+            "provider_id": r.provider_id,
+            "started_at": r.started_at,
+            "trigger": r.trigger,
+            "outcome": r.outcome,
+            "models_seen": r.models_seen,
+            "added": r.added,
+            "removed": r.removed,
+            "changed": r.changed,
+            "duration_s": r.duration_s,
+            "error_class": r.error_class,
+        }
+        for r in selected
+    ]
+
+
+def available_per_run(
+    runs: Sequence[DiscoveryRun],
+    *,
+    provider_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Models each successful listing saw, per provider over time (failed runs left out).
+
+    Rows: ``{"at": datetime, "provider_id": str, "models_seen": int, "outcome": str}``.
+    """
+    return [
+        {
+            "at": row["started_at"],
+            "provider_id": row["provider_id"],
+            "models_seen": row["models_seen"],
+            "outcome": row["outcome"],
+        }
+        for row in runs_series(runs, provider_id=provider_id)
+        if row["outcome"] in ("ok", "suspect")
+    ]
+
+
+def to_json_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same rows with dates and datetimes as ISO text (for ``--json`` output)."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        converted: dict[str, Any] = {}
+        for key, value in row.items():
+            if isinstance(value, datetime):
+                converted[key] = format_datetime(value)
+            elif isinstance(value, date):
+                converted[key] = value.isoformat()
+            else:
+                converted[key] = value
+        out.append(converted)
+    return out

@@ -1,0 +1,519 @@
+"""Merging one provider listing into the registry: who owns which field, grace period, shrink guard.
+
+Pure: discovered models + the provider's existing records in, new records + history events + a
+diff out. No I/O, no clock (``now`` is passed in), so every rule is a table-driven test.
+
+**Who owns which field.** Discovery owns Available, Last Verified, Discovery Method and the facts
+the provider reports (name, limits, features, dates, successor, alias, costs). People own Status,
+Recommended, Sort Order, Regions and Notes, and any other value they typed. A value is a
+person's ("manual") when
+
+- its provenance in Metadata says ``manual``, or
+- it has no provenance entry although it is filled (someone typed it in the Airtable UI), or
+- it differs from the value we wrote last time (kept in ``Metadata.filled``): a person edited a
+  value we had filled.
+
+Values filled by discovery keep their provenance (``provider`` / ``catalog`` / ``inferred``) and
+the written value in Metadata; a later listing may refresh them when its value ranks at least as
+high (provider > catalog > inferred). An empty discovered value never clears a filled one.
+
+**Disappearance.** A model missing from a successful listing is marked unavailable only when it
+has been missing from ``grace_listings`` consecutive listings spanning ``grace_period_s``; the
+count and the first miss are kept in ``Metadata.grace``. A listing that misses more than
+``shrink_ratio`` of the previously available models is *suspect*: nothing is marked unavailable
+and no grace counter moves.
+
+**Scope.** A listing by credential ``openai/acme`` judges only the records that credential owns:
+those scoped to it, plus unscoped records when it is the provider's primary credential. New
+models seen by a non-primary credential, and private models (fine-tunes) seen by any, are scoped
+to the credential that saw them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from registry_core.events import HistoryEvent, make_event_key
+from registry_core.providers.base import DiscoveredModel
+from registry_core.records import (
+    ALIAS_OF,
+    COST_PER_1K,
+    DEPRECATION_DATE,
+    FEATURES,
+    FIELD_NAMES,
+    LAST_VERIFIED,
+    MAX_OUTPUT_TOKENS,
+    MAX_TOKENS,
+    METADATA,
+    MODEL_NAME,
+    OUTPUT_COST_PER_1K,
+    RELEASE_DATE,
+    RETIREMENT_DATE,
+    SCOPE,
+    STATUS,
+    SUCCESSOR_MODEL,
+    ModelRecord,
+    format_datetime,
+)
+
+#: Facts a provider listing (or the catalog enrichment) may fill: column name -> attribute.
+DISCOVERED_FACTS: dict[str, str] = {
+    MODEL_NAME: "model_name",
+    MAX_TOKENS: "max_tokens",
+    MAX_OUTPUT_TOKENS: "max_output_tokens",
+    FEATURES: "features",
+    RELEASE_DATE: "release_date",
+    DEPRECATION_DATE: "deprecation_date",
+    RETIREMENT_DATE: "retirement_date",
+    SUCCESSOR_MODEL: "successor_model",
+    ALIAS_OF: "alias_of",
+    COST_PER_1K: "cost_per_1k",
+    OUTPUT_COST_PER_1K: "output_cost_per_1k",
+}
+COST_FIELDS: tuple[str, ...] = (COST_PER_1K, OUTPUT_COST_PER_1K)
+DATE_EVENT_KINDS: dict[str, str] = {
+    DEPRECATION_DATE: "deprecation_date_changed",
+    RETIREMENT_DATE: "retirement_date_changed",
+}
+#: Higher wins when two automatic sources disagree; ``manual`` is never overwritten.
+PROVENANCE_RANK: dict[str, int] = {"inferred": 1, "catalog": 2, "provider": 3}
+AUTOMATIC_PROVENANCE = frozenset(PROVENANCE_RANK)
+#: Metadata keys that change on every listing and alone do not justify a write.
+VOLATILE_META = frozenset({"raw", "verification", "run_id"})
+
+
+@dataclass(frozen=True, slots=True)
+class MergePolicy:
+    """The knobs of a merge (from :class:`registry_core.config.Settings`)."""
+
+    grace_listings: int = 2
+    grace_period_s: float = 86400.0
+    shrink_ratio: float = 0.5
+    #: rewrite Last Verified of an otherwise unchanged record only when older than this
+    touch_after_s: float = 0.0
+
+
+@dataclass(slots=True)
+class MergeDiff:
+    """What a listing changed, by model id."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # marked unavailable by this listing
+    returned: list[str] = field(default_factory=list)  # available again
+    missing: list[str] = field(default_factory=list)  # missing but still within the grace period
+    changed: dict[str, dict[str, list[Any]]] = field(
+        default_factory=dict
+    )  # id -> field -> [old, new]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.returned or self.changed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "returned": list(self.returned),
+            "missing": list(self.missing),
+            "changed": {k: dict(v) for k, v in self.changed.items()},
+        }
+
+
+@dataclass(slots=True)
+class MergeResult:
+    """The outcome of :func:`merge_listing`."""
+
+    records: list[ModelRecord]  # every record of the provider after the merge
+    to_write: list[ModelRecord]  # the ones that changed and must be upserted
+    events: list[HistoryEvent]
+    diff: MergeDiff
+    suspect: bool = False
+    warnings: list[str] = field(default_factory=list)
+    models_seen: int = 0
+
+
+# --- small pure helpers ---------------------------------------------------------------------
+
+
+def cell(value: Any) -> Any:
+    """A value as a JSON-comparable cell (dates as ISO text, tuples as lists)."""
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == () or value == []
+
+
+def credential_label(provider_id: str, credential_name: str | None) -> str:
+    """``openai/acme``: the credential's name as Scope holds it."""
+    return f"{provider_id}/{credential_name or 'default'}"
+
+
+def visible_to(record: ModelRecord, label: str | None) -> bool:
+    """Unscoped records are visible to everyone; scoped ones only to the credential they name."""
+    return not record.scope or (label is not None and record.scope == label)
+
+
+def filter_visible(records: Iterable[ModelRecord], label: str | None) -> list[ModelRecord]:
+    """The records a caller using credential ``label`` may see (``None``: unscoped only)."""
+    return [r for r in records if visible_to(r, label)]
+
+
+def is_private_model(model: DiscoveredModel) -> bool:
+    """Fine-tunes and org-owned models: visible only to the credential that listed them."""
+    if model.model_id.startswith("ft:"):
+        return True
+    owner = model.raw.get("owned_by") if isinstance(model.raw, dict) else None
+    return isinstance(owner, str) and owner.startswith(("user-", "org-"))
+
+
+def effective_provenance(record: ModelRecord, name: str) -> str | None:
+    """Who a filled value belongs to (see module docstring); ``None`` when the cell is empty."""
+    value = getattr(record, FIELD_NAMES_BY_COLUMN[name])
+    if _empty(value):
+        return None
+    meta = record.meta
+    prov = record.provenance.get(name)
+    if prov is None:
+        return "manual"
+    if prov not in AUTOMATIC_PROVENANCE:
+        return "manual"
+    filled = meta.get("filled")
+    if isinstance(filled, dict) and name in filled and filled[name] != cell(value):
+        return "manual"  # a person edited a value we had filled
+    return prov
+
+
+FIELD_NAMES_BY_COLUMN: dict[str, str] = {v: k for k, v in FIELD_NAMES.items()}
+
+
+def _parse_moment(text: Any) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _source_label(provenance: dict[str, str]) -> str | None:
+    kinds = {"provider" if p == "inferred" else p for p in provenance.values()}
+    ordered = [k for k in ("provider", "catalog", "manual") if k in kinds]
+    return "+".join(ordered) or None
+
+
+def _owned_by_listing(record: ModelRecord, label: str, primary: bool) -> bool:
+    return record.scope == label if record.scope else primary
+
+
+# --- the merge ------------------------------------------------------------------------------
+
+
+class _Merger:
+    def __init__(
+        self,
+        provider_id: str,
+        label: str,
+        primary: bool,
+        now: datetime,
+        run_id: str | None,
+        policy: MergePolicy,
+    ) -> None:
+        self.provider_id = provider_id
+        self.label = label
+        self.primary = primary
+        self.now = now
+        self.run_id = run_id
+        self.policy = policy
+        self.events: list[HistoryEvent] = []
+        self.diff = MergeDiff()
+
+    def event(self, model_id: str, kind: str, key_parts: Sequence[Any], **detail: Any) -> None:
+        self.events.append(
+            HistoryEvent(
+                event_key=make_event_key(self.provider_id, model_id, kind, *key_parts),
+                provider_id=self.provider_id,
+                model_id=model_id,
+                kind=kind,
+                at=self.now,
+                run_id=self.run_id,
+                source="discovery",
+                detail={k: cell(v) for k, v in detail.items()},
+            )
+        )
+
+    def scope_for(self, model: DiscoveredModel, existing: ModelRecord | None) -> str | None:
+        if is_private_model(model):
+            return self.label
+        if existing is None:
+            return None if self.primary else self.label
+        if existing.scope and self.primary:
+            return None  # the primary credential sees it too: everyone does
+        return existing.scope
+
+    def new_record(self, model: DiscoveredModel) -> ModelRecord:
+        provenance: dict[str, str] = {}
+        filled: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        for name, attr in DISCOVERED_FACTS.items():
+            value = getattr(model, attr)
+            if _empty(value):
+                continue
+            values[attr] = value
+            provenance[name] = model.provenance.get(name, "provider")
+            filled[name] = cell(value)
+        status = model.status_hint or "active"
+        provenance[STATUS] = "provider" if model.status_hint else "inferred"
+        filled[STATUS] = status
+        meta: dict[str, Any] = {
+            "provenance": provenance,
+            "filled": filled,
+            "first_seen": format_datetime(self.now),
+        }
+        if model.raw:
+            meta["raw"] = model.raw
+        if model.verification:
+            meta["verification"] = model.verification
+        self.diff.added.append(model.model_id)
+        self.event(model.model_id, "added", (), scope=self.scope_for(model, None))
+        return ModelRecord(
+            provider_id=self.provider_id,
+            model_id=model.model_id,
+            status=status,
+            available=True,
+            last_verified=self.now,
+            discovery_method="api",
+            source=_source_label(provenance),
+            scope=self.scope_for(model, None),
+            metadata=meta,
+            **values,
+        )
+
+    def update_seen(self, old: ModelRecord, model: DiscoveredModel) -> ModelRecord:
+        meta = dict(old.meta)
+        provenance = dict(old.provenance)
+        filled = dict(meta.get("filled") or {}) if isinstance(meta.get("filled"), dict) else {}
+        changes: dict[str, Any] = {}
+        field_diff: dict[str, list[Any]] = {}
+
+        def offer(name: str, attr: str, value: Any, source: str) -> None:
+            if _empty(value):
+                return
+            current = getattr(old, attr)
+            owner = effective_provenance(old, name)
+            if owner == "manual":
+                if name in filled:
+                    # the person's value now stands; stop tracking what we had written
+                    filled.pop(name, None)
+                    provenance[name] = "manual"
+                return
+            if owner is not None and PROVENANCE_RANK.get(source, 0) < PROVENANCE_RANK[owner]:
+                return
+            provenance[name] = source
+            filled[name] = cell(value)
+            if cell(current) != cell(value):
+                changes[attr] = value
+                field_diff[name] = [cell(current), cell(value)]
+
+        for name, attr in DISCOVERED_FACTS.items():
+            offer(name, attr, getattr(model, attr), model.provenance.get(name, "provider"))
+        if model.status_hint:
+            offer(STATUS, "status", model.status_hint, "provider")
+        elif old.status is None:
+            offer(STATUS, "status", "active", "inferred")
+
+        scope = self.scope_for(model, old)
+        if scope != old.scope:
+            changes["scope"] = scope
+            field_diff[SCOPE] = [old.scope, scope]
+
+        first_sighting = old.last_verified is None or old.discovery_method != "api"
+        if not old.available:
+            changes["available"] = True
+            field_diff["Available"] = [False, True]
+            if first_sighting and "unavailable_since" not in meta:
+                self.diff.added.append(old.model_id)
+                self.event(old.model_id, "added", (), previously=old.discovery_method)
+            else:
+                since = meta.get("unavailable_since") or cell(old.last_verified)
+                self.diff.returned.append(old.model_id)
+                self.event(old.model_id, "available_again", (since,), unavailable_since=since)
+        meta.pop("unavailable_since", None)
+        meta.pop("grace", None)
+        if old.discovery_method != "api":
+            changes["discovery_method"] = "api"
+
+        self._change_events(old, field_diff)
+        meta["provenance"] = provenance
+        meta["filled"] = filled
+        if model.raw:
+            meta["raw"] = model.raw
+        if model.verification:
+            meta["verification"] = model.verification
+        if "first_seen" not in meta:
+            meta["first_seen"] = format_datetime(self.now)
+        source = _source_label(provenance)
+        if source != old.source:
+            changes["source"] = source
+
+        material = bool(changes) or _stable_meta(meta) != _stable_meta(old.meta)
+        stale = (
+            old.last_verified is None
+            or (self.now - old.last_verified).total_seconds() >= self.policy.touch_after_s
+        )
+        if field_diff:
+            self.diff.changed[old.model_id] = field_diff
+        if not material and not stale:
+            return old
+        return old.replace(**changes, last_verified=self.now, metadata=meta)
+
+    def _change_events(self, old: ModelRecord, field_diff: dict[str, list[Any]]) -> None:
+        for name, (before, after) in field_diff.items():
+            if name == STATUS and before is not None:
+                self.event(old.model_id, "status_changed", (before, after), old=before, new=after)
+            elif name in DATE_EVENT_KINDS:
+                kind = DATE_EVENT_KINDS[name]
+                self.event(old.model_id, kind, (before, after), field=name, old=before, new=after)
+            elif name in COST_FIELDS and before is not None:
+                self.event(
+                    old.model_id,
+                    "cost_changed",
+                    (name, before, after),
+                    field=name,
+                    old=before,
+                    new=after,
+                )
+
+    def update_missing(self, old: ModelRecord, suspect: bool) -> ModelRecord:
+        if not old.available or old.discovery_method != "api" or old.last_verified is None:
+            return old  # never seen by discovery, or already unavailable: nothing to judge
+        self.diff.missing.append(old.model_id)
+        if suspect:
+            return old
+        meta = dict(old.meta)
+        raw_grace = meta.get("grace")
+        grace: dict[str, Any] = raw_grace if isinstance(raw_grace, dict) else {}
+        previous = grace.get("missing_count")
+        count = (previous if isinstance(previous, int) and previous > 0 else 0) + 1
+        since = _parse_moment(grace.get("missing_since")) or self.now
+        since_text = format_datetime(since)
+        span = (self.now - since).total_seconds()
+        if count >= self.policy.grace_listings and span >= self.policy.grace_period_s:
+            meta.pop("grace", None)
+            meta["unavailable_since"] = since_text
+            self.diff.missing.remove(old.model_id)
+            self.diff.removed.append(old.model_id)
+            self.event(
+                old.model_id, "unavailable", (since_text,), missing_since=since_text, listings=count
+            )
+            return old.replace(available=False, metadata=meta)
+        meta["grace"] = {"missing_count": count, "missing_since": since_text}
+        return old.replace(metadata=meta)
+
+
+def _stable_meta(meta: dict[str, Any]) -> str:
+    return json.dumps(
+        {k: v for k, v in meta.items() if k not in VOLATILE_META}, sort_keys=True, default=str
+    )
+
+
+def merge_listing(
+    provider_id: str,
+    discovered: Sequence[DiscoveredModel],
+    existing: Sequence[ModelRecord],
+    *,
+    now: datetime,
+    run_id: str | None = None,
+    credential_name: str | None = "default",
+    primary: bool = True,
+    policy: MergePolicy | None = None,
+) -> MergeResult:
+    """Merge one successful, complete listing of ``provider_id`` into its existing records.
+
+    ``existing`` holds the provider's records (all scopes); ``primary`` says whether the
+    credential that listed is the provider's main one (it then owns the unscoped records).
+
+    >>> from datetime import UTC, datetime
+    >>> now = datetime(2025, 1, 1, tzinfo=UTC)
+    >>> out = merge_listing("openai", [DiscoveredModel("openai", "gpt-4o")], [], now=now)
+    >>> out.diff.added, out.records[0].available, [e.kind for e in out.events]
+    (['gpt-4o'], True, ['added'])
+    """
+    policy = policy or MergePolicy()
+    label = credential_label(provider_id, credential_name)
+    merger = _Merger(provider_id, label, primary, now, run_id, policy)
+
+    listing: dict[str, DiscoveredModel] = {}
+    for model in discovered:
+        if model.provider_id == provider_id and model.model_id and model.model_id not in listing:
+            listing[model.model_id] = model
+    by_id = {r.model_id: r for r in existing if r.provider_id == provider_id}
+
+    owned_available = [
+        r
+        for r in by_id.values()
+        if _owned_by_listing(r, label, primary)
+        and r.available
+        and r.discovery_method == "api"
+        and r.last_verified is not None
+    ]
+    dropped = [r for r in owned_available if r.model_id not in listing]
+    suspect = bool(owned_available) and len(dropped) > policy.shrink_ratio * len(owned_available)
+    warnings: list[str] = []
+    if suspect:
+        warnings.append(
+            f"{provider_id} listed only {len(owned_available) - len(dropped)} of the "
+            f"{len(owned_available)} models it listed before; treated as a suspect listing, "
+            "so nothing was marked unavailable. If the models really went away, they will be "
+            "marked once a listing confirms it."
+        )
+
+    out: list[ModelRecord] = []
+    to_write: list[ModelRecord] = []
+    for model_id, old in by_id.items():
+        if model_id in listing:
+            new = merger.update_seen(old, listing[model_id])
+        elif _owned_by_listing(old, label, primary):
+            new = merger.update_missing(old, suspect)
+        else:
+            new = old
+        out.append(new)
+        if new is not old:
+            to_write.append(new)
+    for model_id, model in listing.items():
+        if model_id not in by_id:
+            new = merger.new_record(model)
+            out.append(new)
+            to_write.append(new)
+
+    return MergeResult(
+        records=out,
+        to_write=to_write,
+        events=merger.events,
+        diff=merger.diff,
+        suspect=suspect,
+        warnings=warnings,
+        models_seen=len(listing),
+    )
+
+
+def changed_columns(old: ModelRecord, new: ModelRecord) -> dict[str, list[Any]]:
+    """Column -> [old, new] for every cell that differs (Metadata and Last Verified aside)."""
+    out: dict[str, list[Any]] = {}
+    for attr, name in FIELD_NAMES.items():
+        if name in (METADATA, LAST_VERIFIED):
+            continue
+        before, after = cell(getattr(old, attr)), cell(getattr(new, attr))
+        if before != after:
+            out[name] = [before, after]
+    return out

@@ -1,0 +1,762 @@
+"""The hybrid resolver: memory → registry → provider API, with fallbacks that are never empty.
+
+:meth:`Resolver.resolve` answers "which models can this credential use at ``provider``?":
+
+1. **memory** — the answer cached under (provider, base URL, credential name, keyed hash of the
+   secret, registry version marker) for ``cache_ttl_s``;
+2. **registry** — the store's records, when the newest Last Verified among the ones this
+   credential sees is within ``freshness_s``;
+3. **api** — a listing from the provider, merged (:mod:`registry_core.merge`) and written back:
+   history events first (idempotent by key), then the changed records, the discovery run, and a
+   bump of the version marker so other instances notice within ``version_check_s``;
+4. the answer goes into memory.
+
+``force`` skips 1–2. Concurrent misses for the same key in one process share one flight.
+
+When the listing fails the answer falls back, each step named in :attr:`Resolution.tier` and
+:attr:`Resolution.warnings`: the registry's data however old → the last-known-good snapshot file
+(kept from every good registry read, so a restart during a registry outage still has data) → the
+bundled reference catalog. A failed or partial listing never writes records; only its run is
+recorded (when the store is reachable). Fallback answers are cached only briefly, so the next
+call soon tries again.
+
+Collaborators are injected (store, discovery function, catalog records, cache, clocks) so the
+resolver is tested without a network; :mod:`registry_core.service` wires the real ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, TypeVar, cast
+
+from registry_core.cache import ResolutionCache, TTLCache, cache_key, credential_fingerprint
+from registry_core.config import Settings
+from registry_core.errors import RegistryError
+from registry_core.events import DiscoveryRun
+from registry_core.merge import (
+    MergeDiff,
+    MergePolicy,
+    credential_label,
+    filter_visible,
+    merge_listing,
+)
+from registry_core.providers.base import Credential, DiscoveredModel, ProgressCallback
+from registry_core.records import ModelRecord, utcnow
+from registry_core.snapshot import SnapshotFile
+from registry_core.stores.base import RegistryStore
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+TIERS: tuple[str, ...] = ("memory", "registry", "api", "snapshot", "catalog")
+
+DiscoverFn = Callable[..., Awaitable[list[DiscoveredModel]] | list[DiscoveredModel]]
+CatalogFn = Callable[[str], list[ModelRecord]]
+
+PROVIDER_NAMES: dict[str, str] = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "google": "Google Gemini",
+    "mistral": "Mistral",
+    "groq": "Groq",
+    "openrouter": "OpenRouter",
+    "xai": "xAI",
+    "deepseek": "DeepSeek",
+    "together": "Together AI",
+    "cohere": "Cohere",
+    "azure": "Azure OpenAI",
+    "ollama": "Ollama",
+}
+
+_FIXES: dict[str, str] = {
+    "auth": "check {env}",
+    "permission": "give the key permission to list models, or use another key ({env})",
+    "quota": "the account's quota or billing limit is exhausted; check the provider's billing page",
+    "rate_limited": "too many requests; it will be retried on the next refresh",
+    "unavailable": "the provider could not be reached; it will be retried on the next refresh",
+    "malformed": "the provider answered in an unexpected shape; nothing was changed",
+    "config": "set {env} (or the provider's base URL) and try again",
+    "unsafe_url": "use an https base URL on a public host, or allow the host explicitly",
+    "not_found": "check the provider's base URL",
+}
+
+
+def provider_name(provider_id: str) -> str:
+    """The provider's display name (``OpenAI``), or its id."""
+    return PROVIDER_NAMES.get(provider_id, provider_id)
+
+
+def describe_failure(provider_id: str, error: RegistryError) -> str:
+    """A plain-language sentence with the fix, e.g. "the OpenAI key was rejected (401): ..."."""
+    name = provider_name(provider_id)
+    env = f"{provider_id.upper()}_API_KEY"
+    status = f" ({error.status})" if error.status else ""
+    if error.error_class == "auth":
+        head = f"the {name} key was rejected{status}"
+    elif error.error_class == "rate_limited":
+        head = f"{name} is rate-limiting us{status}"
+    else:
+        head = f"{name} discovery failed{status}: {error.message}"
+    fix = error.hint or _FIXES.get(error.error_class, "").format(env=env)
+    return f"{head}: {fix}" if fix else head
+
+
+def human_age(seconds: float | None) -> str:
+    """``"5 min"``, ``"3 h"``, ``"2 days"``; ``"unknown age"`` for ``None``."""
+    if seconds is None:
+        return "unknown age"
+    if seconds < 90:
+        return f"{max(0, int(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{int(seconds // 60)} min"
+    if seconds < 36 * 3600:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} days"
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """One discovery of one provider with one credential, for the dashboard and ``refresh``."""
+
+    provider_id: str
+    credential: str  # the credential's label ("openai/default"), never the key
+    outcome: str  # ok / suspect / failed / skipped
+    run: DiscoveryRun | None
+    diff: MergeDiff = field(default_factory=MergeDiff)
+    error: RegistryError | None = None
+    message: str = ""
+    records: tuple[ModelRecord, ...] = ()  # what the credential sees after the merge
+    warnings: tuple[str, ...] = ()
+    saved: bool = False  # whether the merge was written to the registry
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("ok", "suspect", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """An answer and its provenance: which tier answered, how old the data is, what to warn."""
+
+    records: list[ModelRecord]
+    tier: str  # memory / registry / api / snapshot / catalog
+    age_s: float | None  # seconds since the data was verified (None: never / unknown)
+    warnings: list[str]
+    version: str
+    fetched_at: datetime
+    origin: str = ""  # the tier that produced the data (differs from ``tier`` for memory hits)
+    run: RunReport | None = None
+
+    def __post_init__(self) -> None:
+        if not self.origin:
+            object.__setattr__(self, "origin", self.tier)
+
+    @property
+    def degraded(self) -> bool:
+        """Whether this answer came from a fallback rather than the normal path."""
+        return bool(self.warnings) or self.origin in ("snapshot", "catalog")
+
+
+class SingleFlight:
+    """Concurrent calls with the same key share one execution of ``fn`` (in one process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: dict[str, _Call] = {}
+
+    def do(self, key: str, fn: Callable[[], T]) -> T:
+        with self._lock:
+            call = self._calls.get(key)
+            leader = call is None
+            if call is None:
+                call = _Call()
+                self._calls[key] = call
+        if not leader:
+            call.done.wait()
+            if call.error is not None:
+                raise call.error
+            return call.result  # type: ignore[no-any-return]
+        try:
+            result = fn()
+            call.result = result
+            return result
+        except BaseException as exc:
+            call.error = exc
+            raise
+        finally:
+            with self._lock:
+                self._calls.pop(key, None)
+            call.done.set()
+
+
+class _Call:
+    __slots__ = ("done", "error", "result")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+def run_sync(value: Awaitable[T] | T) -> T:
+    """Await ``value`` if it is awaitable, from sync code, with or without a running loop."""
+    if not inspect.isawaitable(value):
+        return value
+
+    awaitable = cast("Awaitable[T]", value)
+
+    async def wrap() -> T:
+        return await awaitable
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(wrap())
+    # called from inside a running loop (an async service): run on a helper thread
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = asyncio.run(wrap())
+        except BaseException as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="registry-discover")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]  # type: ignore[no-any-return]
+
+
+def _default_discover() -> DiscoverFn:
+    # imported lazily: the resolver must import (and be tested) without the provider adapters
+    module = importlib.import_module("registry_core.providers")
+    fn: DiscoverFn = module.discover_provider
+    return fn
+
+
+def _default_catalog() -> CatalogFn:
+    def records(provider_id: str) -> list[ModelRecord]:
+        from registry_core.catalog import load_catalog
+
+        return load_catalog().records_for(provider_id)
+
+    return records
+
+
+def newest_verification(records: Sequence[ModelRecord]) -> datetime | None:
+    """The newest Last Verified among ``records`` (``None`` when none was ever verified)."""
+    stamps = [r.last_verified for r in records if r.last_verified is not None]
+    return max(stamps) if stamps else None
+
+
+class Resolver:
+    """Resolves a provider's models through the tiers. Thread-safe; one per process is enough."""
+
+    def __init__(
+        self,
+        store: RegistryStore,
+        *,
+        settings: Settings | None = None,
+        discover: DiscoverFn | None = None,
+        catalog_records: CatalogFn | None = None,
+        cache: ResolutionCache | None = None,
+        snapshot: SnapshotFile | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+        fallback_ttl_s: float = 60.0,
+        touch_after_s: float | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self._discover = discover
+        self._catalog_records = catalog_records
+        self.cache: ResolutionCache = cache or TTLCache(self.settings.cache_ttl_s)
+        self.snapshot = snapshot or SnapshotFile(self.settings.snapshot_path)
+        self.clock = clock
+        self.monotonic = monotonic
+        self.fallback_ttl_s = min(fallback_ttl_s, self.settings.cache_ttl_s)
+        if touch_after_s is None:
+            touch_after_s = min(3600.0, self.settings.freshness_s / 4)
+        self.policy = MergePolicy(
+            grace_listings=self.settings.grace_listings,
+            grace_period_s=self.settings.grace_period_s,
+            touch_after_s=touch_after_s,
+        )
+        self._flights = SingleFlight()
+        self._version_lock = threading.Lock()
+        self._version = ""
+        self._version_at: float | None = None
+
+    # -- the version marker ---------------------------------------------------------------
+
+    def version(self, *, refresh: bool = False) -> str:
+        """The store's version marker, read at most once per ``version_check_s``.
+
+        When the store is unreachable the last known marker is kept, so the memory tier goes on
+        answering during an outage.
+        """
+        with self._version_lock:
+            now = self.monotonic()
+            if (
+                not refresh
+                and self._version_at is not None
+                and now - self._version_at < self.settings.version_check_s
+            ):
+                return self._version
+            try:
+                self._version = self.store.get_version()
+            except RegistryError as exc:
+                log.warning("registry version check failed: %s", exc)
+            self._version_at = now
+            return self._version
+
+    def _set_version(self, version: str) -> None:
+        with self._version_lock:
+            self._version = version
+            self._version_at = self.monotonic()
+
+    # -- collaborators ----------------------------------------------------------------------
+
+    def _discovery(self) -> DiscoverFn:
+        if self._discover is None:
+            self._discover = _default_discover()
+        return self._discover
+
+    def catalog(self, provider_id: str) -> list[ModelRecord]:
+        """The bundled catalog's records for ``provider_id``; ``[]`` if it cannot be read."""
+        if self._catalog_records is None:
+            self._catalog_records = _default_catalog()
+        try:
+            return list(self._catalog_records(provider_id))
+        except Exception as exc:  # the last tier must not raise
+            log.warning("reference catalog unreadable for %s: %s", provider_id, exc)
+            return []
+
+    def _age(self, records: Sequence[ModelRecord]) -> float | None:
+        newest = newest_verification(records)
+        return None if newest is None else max(0.0, (self.clock() - newest).total_seconds())
+
+    def _save_snapshot(
+        self, provider_id: str, records: Sequence[ModelRecord], version: str
+    ) -> None:
+        if records:
+            self.snapshot.save(provider_id, records, version=version, saved_at=self.clock())
+
+    # -- resolve ----------------------------------------------------------------------------
+
+    def key_for(self, kind: str, provider_id: str, credential: Credential, version: str) -> str:
+        return cache_key(
+            kind,
+            provider_id,
+            base_url=credential.base_url,
+            credential_name=credential.name,
+            fingerprint=credential_fingerprint(
+                credential.secret, key_secret=self.settings.cache_key_secret
+            ),
+            version=version,
+        )
+
+    def resolve(
+        self,
+        credential: Credential,
+        *,
+        force: bool = False,
+        primary: bool = True,
+        trigger: str = "user",
+        validate: str = "none",
+    ) -> Resolution:
+        """The models ``credential`` can use at its provider, with provenance (see module doc)."""
+        provider_id = credential.provider_id
+        key = self.key_for("models", provider_id, credential, self.version())
+        if not force:
+            hit = self.cache.get(key)
+            if isinstance(hit, Resolution):
+                return self._from_memory(hit)
+        flight = self.key_for("models", provider_id, credential, "") + ("|force" if force else "")
+        return self._flights.do(
+            flight,
+            lambda: self._resolve_miss(credential, key, force, primary, trigger, validate),
+        )
+
+    def _from_memory(self, hit: Resolution) -> Resolution:
+        elapsed = (self.clock() - hit.fetched_at).total_seconds()
+        age = None if hit.age_s is None else hit.age_s + max(0.0, elapsed)
+        return replace(hit, tier="memory", age_s=age, warnings=list(hit.warnings))
+
+    def _resolve_miss(
+        self,
+        credential: Credential,
+        key: str,
+        force: bool,
+        primary: bool,
+        trigger: str,
+        validate: str,
+    ) -> Resolution:
+        provider_id = credential.provider_id
+        label = credential.label
+        existing: list[ModelRecord] | None = None
+        store_error: RegistryError | None = None
+        if not force:
+            hit = self.cache.get(key)  # a flight that just finished may have filled it
+            if isinstance(hit, Resolution):
+                return self._from_memory(hit)
+            version = self.version()
+            try:
+                existing = self.store.list_models(provider_id).records
+            except RegistryError as exc:
+                store_error = exc
+            if existing is not None:
+                self._save_snapshot(provider_id, existing, version)
+                visible = filter_visible(existing, label)
+                age = self._age(visible)
+                if visible and age is not None and age <= self.settings.freshness_s:
+                    answer = Resolution(visible, "registry", age, [], version, self.clock())
+                    self.cache.set(key, answer)
+                    return answer
+
+        report = self.discover(
+            credential,
+            primary=primary,
+            trigger=trigger,
+            validate=validate,
+            existing=existing,
+            store_error=store_error,
+        )
+        if report.outcome in ("ok", "suspect"):
+            version = self.version()
+            answer = Resolution(
+                list(report.records),
+                "api",
+                0.0,
+                list(report.warnings),
+                version,
+                self.clock(),
+                run=report,
+            )
+            self.cache.set(self.key_for("models", provider_id, credential, version), answer)
+            return answer
+        answer = self._fallback(
+            provider_id, label, existing, store_error, [report.message], run=report
+        )
+        self.cache.set(key, answer, self.fallback_ttl_s)
+        return answer
+
+    def _fallback(
+        self,
+        provider_id: str,
+        label: str | None,
+        existing: list[ModelRecord] | None,
+        store_error: RegistryError | None,
+        warnings: list[str],
+        *,
+        run: RunReport | None = None,
+    ) -> Resolution:
+        """Stale registry data → snapshot → catalog; the first that has records answers."""
+        warnings = [w for w in warnings if w]
+        version = self.version()
+        if existing is None and store_error is None:
+            try:
+                existing = self.store.list_models(provider_id).records
+            except RegistryError as exc:
+                store_error = exc
+            else:
+                self._save_snapshot(provider_id, existing, version)
+        visible = filter_visible(existing or [], label)
+        now = self.clock()
+        if visible:
+            age = self._age(visible)
+            when = (
+                f"last verified {human_age(age)} ago"
+                if age is not None
+                else "never verified by a listing"
+            )
+            warnings.append(
+                f"Showing the registry's data for {provider_name(provider_id)} ({when})."
+            )
+            return Resolution(visible, "registry", age, warnings, version, now, run=run)
+        if store_error is not None:
+            warnings.append(
+                f"The {self.store.name} registry is unreachable ({store_error}); "
+                "showing older data."
+            )
+        snap = self.snapshot.load(provider_id)
+        snap_visible = filter_visible(snap.records, label) if snap else []
+        if snap and snap_visible:
+            age = self._age(snap_visible)
+            saved = human_age((now - snap.saved_at).total_seconds())
+            warnings.append(
+                f"Showing the last-known-good snapshot of {provider_name(provider_id)} "
+                f"(saved {saved} ago)."
+            )
+            return Resolution(snap_visible, "snapshot", age, warnings, snap.version, now, run=run)
+        records = filter_visible(self.catalog(provider_id), label)
+        if records:
+            warnings.append(
+                f"Showing the bundled reference catalog for {provider_name(provider_id)}: "
+                "prices and limits, but availability is not verified."
+            )
+        else:
+            warnings.append(
+                f"No data at all for {provider_name(provider_id)}: not in the registry, the "
+                "snapshot or the reference catalog."
+            )
+        return Resolution(records, "catalog", None, warnings, version, now, run=run)
+
+    # -- list (no discovery) ------------------------------------------------------------------
+
+    def list_records(
+        self, provider_id: str | None = None, credential_name: str | None = None
+    ) -> Resolution:
+        """Registry rows (every provider's, or one's) without discovery; snapshot → catalog.
+
+        Scoped rows are included only for ``credential_name`` (a name like ``acme`` or a label
+        like ``openai/acme``); ``None`` shows unscoped rows only.
+        """
+        version = self.version()
+        key = "|".join(("list", provider_id or "*", credential_name or "", version))
+        hit = self.cache.get(key)
+        if isinstance(hit, Resolution):
+            return self._from_memory(hit)
+
+        def visible(records: Sequence[ModelRecord]) -> list[ModelRecord]:
+            return [r for r in records if _visible_for_name(r, credential_name)]
+
+        warnings: list[str] = []
+        try:
+            loaded = self.store.list_models(provider_id)
+        except RegistryError as exc:
+            warnings.append(
+                f"The {self.store.name} registry is unreachable ({exc}); showing older data."
+            )
+        else:
+            if loaded.records:
+                by_provider: dict[str, list[ModelRecord]] = {}
+                for record in loaded.records:
+                    by_provider.setdefault(record.provider_id, []).append(record)
+                for pid, rows in by_provider.items():
+                    self._save_snapshot(pid, rows, version)
+                if loaded.warnings:
+                    warnings.append(
+                        f"{len(loaded.warnings)} registry cells could not be read as typed; "
+                        "see the Status page."
+                    )
+                rows = visible(loaded.records)
+                answer = Resolution(
+                    rows, "registry", self._age(rows), warnings, version, self.clock()
+                )
+                self.cache.set(key, answer)
+                return answer
+            warnings.append(f"The {self.store.name} registry is empty.")
+
+        providers = [provider_id] if provider_id else self._known_providers()
+        snap_rows: list[ModelRecord] = []
+        saved: list[datetime] = []
+        for pid in providers:
+            snap = self.snapshot.load(pid)
+            if snap:
+                snap_rows.extend(visible(snap.records))
+                saved.append(snap.saved_at)
+        now = self.clock()
+        if snap_rows:
+            warnings.append(
+                "Showing the last-known-good snapshot "
+                f"(saved {human_age((now - min(saved)).total_seconds())} ago)."
+            )
+            answer = Resolution(snap_rows, "snapshot", self._age(snap_rows), warnings, version, now)
+        else:
+            rows = [r for pid in providers for r in visible(self.catalog(pid))]
+            warnings.append("Showing the bundled reference catalog: availability is not verified.")
+            answer = Resolution(rows, "catalog", None, warnings, version, now)
+        self.cache.set(key, answer, self.fallback_ttl_s)
+        return answer
+
+    def _known_providers(self) -> list[str]:
+        return list(dict.fromkeys([*self.settings.providers, *self.snapshot.providers()]))
+
+    # -- discovery ----------------------------------------------------------------------------
+
+    def discover(
+        self,
+        credential: Credential,
+        *,
+        primary: bool = True,
+        trigger: str = "user",
+        validate: str = "none",
+        progress: ProgressCallback | None = None,
+        existing: list[ModelRecord] | None = None,
+        store_error: RegistryError | None = None,
+    ) -> RunReport:
+        """List the provider, merge, write back; a failed listing writes only its run."""
+        provider_id = credential.provider_id
+        label = credential.label
+        started = self.clock()
+        t0 = self.monotonic()
+        run_id = f"{provider_id}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        try:
+            models = run_sync(
+                self._discovery()(
+                    credential,
+                    validate=validate,
+                    progress=progress,
+                    allow_http=self.settings.allow_http_hosts,
+                    allowed_private_hosts=self.settings.allowed_private_hosts,
+                )
+            )
+        except RegistryError as exc:
+            return self._failed(credential, run_id, started, t0, trigger, exc)
+        except Exception as exc:  # a bug in an adapter must not take the caller down
+            log.exception("discovery of %s raised unexpectedly", label)
+            error = RegistryError(
+                f"discovery raised {type(exc).__name__} unexpectedly", provider=provider_id
+            )
+            return self._failed(credential, run_id, started, t0, trigger, error)
+
+        warnings: list[str] = []
+        store_ok = store_error is None
+        if existing is None and store_ok:
+            try:
+                existing = self.store.list_models(provider_id).records
+            except RegistryError as exc:
+                store_error, store_ok = exc, False
+        if not store_ok:
+            # merge against the snapshot so people's fields still show; nothing is written
+            snap = self.snapshot.load(provider_id)
+            existing = list(snap.records) if snap else []
+            warnings.append(
+                f"The {self.store.name} registry is unreachable ({store_error}); "
+                f"{provider_name(provider_id)}'s listing is shown but not saved."
+            )
+        result = merge_listing(
+            provider_id,
+            models,
+            existing or [],
+            now=started,
+            run_id=run_id,
+            credential_name=credential.name,
+            primary=primary,
+            policy=self.policy,
+        )
+        warnings.extend(result.warnings)
+        outcome = "suspect" if result.suspect else "ok"
+        run = DiscoveryRun(
+            run_id=run_id,
+            provider_id=provider_id,
+            trigger=trigger,
+            started_at=started,
+            duration_s=round(self.monotonic() - t0, 3),
+            models_seen=result.models_seen,
+            added=len(result.diff.added),
+            removed=len(result.diff.removed),
+            changed=len(result.diff.changed),
+            outcome=outcome,
+            message=result.warnings[0] if result.warnings else None,
+            credential=label,
+        )
+        saved = False
+        if store_ok and not self.store.writable:
+            warnings.append(
+                f"The {self.store.name} registry is read-only here; the listing is not saved."
+            )
+        elif store_ok:
+            saved = self._write_back(provider_id, result.to_write, result.events, run, warnings)
+            if saved:
+                self._save_snapshot(provider_id, result.records, self.version())
+        visible = filter_visible(result.records, label)
+        summary = (
+            f"{provider_name(provider_id)}: {result.models_seen} models listed, "
+            f"{len(result.diff.added)} added, {len(result.diff.removed)} gone, "
+            f"{len(result.diff.changed)} changed"
+        )
+        if outcome == "suspect":
+            summary += " (suspect listing: nothing marked unavailable)"
+        return RunReport(
+            provider_id=provider_id,
+            credential=label,
+            outcome=outcome,
+            run=run,
+            diff=result.diff,
+            message=summary,
+            records=tuple(visible),
+            warnings=tuple(warnings),
+            saved=saved,
+        )
+
+    def _write_back(
+        self,
+        provider_id: str,
+        to_write: Sequence[ModelRecord],
+        events: Sequence[Any],
+        run: DiscoveryRun,
+        warnings: list[str],
+    ) -> bool:
+        # Events first: they are idempotent by key, so if the record write fails half-way the
+        # next run recomputes the same events and writes them as no-ops.
+        try:
+            if events:
+                self.store.append_events(events)
+            if to_write:
+                self.store.upsert_models(to_write)
+            self.store.record_run(run)
+            if to_write:
+                self._set_version(self.store.bump_version())
+        except RegistryError as exc:
+            warnings.append(
+                f"Could not save {provider_name(provider_id)}'s listing to the "
+                f"{self.store.name} registry ({exc}); it will be retried on the next refresh."
+            )
+            return False
+        return True
+
+    def _failed(
+        self,
+        credential: Credential,
+        run_id: str,
+        started: datetime,
+        t0: float,
+        trigger: str,
+        error: RegistryError,
+    ) -> RunReport:
+        provider_id = credential.provider_id
+        message = describe_failure(provider_id, error)
+        run = DiscoveryRun(
+            run_id=run_id,
+            provider_id=provider_id,
+            trigger=trigger,
+            started_at=started,
+            duration_s=round(self.monotonic() - t0, 3),
+            outcome="failed",
+            error_class=error.error_class,
+            message=message,
+            credential=credential.label,
+        )
+        if self.store.writable:
+            try:
+                self.store.record_run(run)
+            except RegistryError as exc:
+                log.warning("could not record the failed run of %s: %s", credential.label, exc)
+        return RunReport(provider_id, credential.label, "failed", run, error=error, message=message)
+
+
+def _visible_for_name(record: ModelRecord, credential_name: str | None) -> bool:
+    if not record.scope:
+        return True
+    if credential_name is None:
+        return False
+    label = (
+        credential_name
+        if "/" in credential_name
+        else credential_label(record.provider_id, credential_name)
+    )
+    return record.scope == label
