@@ -1,0 +1,78 @@
+"""Azure OpenAI: ``GET {endpoint}/openai/models?api-version=2024-10-21`` with ``api-key``.
+
+Lists the base models available to the resource (and its fine-tunes), not deployments.
+Items carry ``capabilities`` booleans, ``lifecycle_status`` (preview / generally-available)
+and ``deprecation.inference`` (unix seconds: the day inference stops).
+
+A probe needs a *deployment* name, which this listing does not give, so probes are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from registry_core.providers._common import (
+    Context,
+    Features,
+    ProviderSpec,
+    build_model,
+    date_from_unix,
+    make_context,
+    sub,
+)
+from registry_core.providers._openai_like import fetch_data_list
+from registry_core.providers.base import Credential, DiscoveredModel
+
+SPEC = ProviderSpec(
+    id="azure",
+    display_name="Azure OpenAI",
+    key_env=("AZURE_OPENAI_API_KEY",),
+    base_url_env=("AZURE_OPENAI_ENDPOINT",),
+    default_base_url=None,
+    has_probe=False,
+    docs_url="https://learn.microsoft.com/azure/ai-services/openai/reference",
+)
+API_VERSION = "2024-10-21"
+
+
+def headers(credential: Credential) -> dict[str, str]:
+    if not credential.secret:
+        return {}
+    if credential.extra.get("auth") == "bearer":  # an Entra ID token
+        return {"Authorization": f"Bearer {credential.secret}"}
+    return {"api-key": credential.secret}
+
+
+def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
+    caps = sub(item, "capabilities")
+    feats = Features()
+    if caps.get("chat_completion") is True:
+        feats.add("chat")
+    if caps.get("embeddings") is True:
+        feats.add("embeddings")
+    dep = sub(item, "deprecation")
+    retirement = date_from_unix(dep.get("inference"), allow_future=True)
+    hint = "preview" if item.get("lifecycle_status") == "preview" else None
+    return build_model(
+        SPEC.id,
+        item.get("id"),
+        item,
+        features=feats,
+        release_date=date_from_unix(item.get("created_at")),
+        retirement_date=retirement,
+        status_hint=hint,
+    )
+
+
+async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
+    version = ctx.credential.extra.get("api_version") or API_VERSION
+    return await fetch_data_list(
+        ctx, "/openai/models", parse_model, params={"api-version": version}
+    )
+
+
+async def list_models(
+    client: Any, credential: Credential, base_url: str | None = None
+) -> list[DiscoveredModel]:
+    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

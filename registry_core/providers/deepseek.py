@@ -1,0 +1,78 @@
+"""DeepSeek: ``GET {base}/models`` (base ``https://api.deepseek.com``), one page, Bearer.
+
+The 2025 shape is bare (id, object, owned_by — no ``created``); the 2026 docs add ``name``,
+``context_window``, ``max_output_tokens`` and modalities. Both are accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from registry_core.providers._common import (
+    Context,
+    Features,
+    ProviderSpec,
+    bearer,
+    build_model,
+    id_looks_like_chat,
+    id_looks_like_embeddings,
+    make_context,
+    strings,
+    to_int,
+    to_text,
+)
+from registry_core.providers._openai_like import chat_payload, fetch_data_list
+from registry_core.providers.base import Credential, DiscoveredModel
+
+SPEC = ProviderSpec(
+    id="deepseek",
+    display_name="DeepSeek",
+    key_env=("DEEPSEEK_API_KEY",),
+    base_url_env=("DEEPSEEK_BASE_URL",),
+    default_base_url="https://api.deepseek.com",
+    docs_url="https://api-docs.deepseek.com/api/list-models",
+)
+
+
+def headers(credential: Credential) -> dict[str, str]:
+    return bearer(credential)
+
+
+def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
+    model_id = item.get("id")
+    feats = Features()
+    outputs = strings(item.get("output_modalities"))
+    if outputs:
+        if "text" in outputs:
+            feats.add("chat")
+    elif isinstance(model_id, str):
+        if id_looks_like_embeddings(model_id):
+            feats.add("embeddings", inferred=True)
+        elif id_looks_like_chat(model_id):
+            feats.add("chat", inferred=True)
+    if "image" in strings(item.get("input_modalities")):
+        feats.add("vision")
+    return build_model(
+        SPEC.id,
+        model_id,
+        item,
+        features=feats,
+        model_name=to_text(item.get("name")),
+        max_tokens=to_int(item.get("context_window")),
+        max_output_tokens=to_int(item.get("max_output_tokens")),
+    )
+
+
+async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
+    return await fetch_data_list(ctx, "/models", parse_model)
+
+
+def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
+    return ctx.url("/chat/completions"), chat_payload(model_id)
+
+
+async def list_models(
+    client: Any, credential: Credential, base_url: str | None = None
+) -> list[DiscoveredModel]:
+    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

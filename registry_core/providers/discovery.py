@@ -1,0 +1,347 @@
+"""Discovery: list one provider's models (or many at once), validate them, enrich them.
+
+Validation (``validate=``):
+
+- ``"none"``: the listing itself is the check — a successful listing proves the key, and
+  every listed model gets ``{"outcome": "ok", "method": "list"}``.
+- ``"retrieve"``: a free per-model call where the provider has one (OpenAI, Anthropic and
+  Gemini ``GET …/models/{id}``; OpenRouter checks the key once with ``/models/user``).
+  Other providers keep ``method: "list"``. Runs with bounded concurrency.
+- ``"probe"``: **costs money.** A live 1-token chat request to every chat model (about ten
+  input tokens and one output token each: at 2026 list prices well under $0.0001 per model,
+  roughly $0.01 for a 100-model provider; free on local servers). Non-chat models are
+  ``skipped``, as is Azure (requests need deployment names, which the listing does not
+  give). Off by default, at most ``HTTPPolicy.probe_concurrency`` requests at a time.
+
+Each model gets ``verification = {"outcome": "ok"|"failed"|"skipped", "method":
+"list"|"retrieve"|"probe", "at": ISO time}`` plus ``"error"`` / ``"detail"`` when not ok.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Any, TypeVar
+
+import httpx
+
+from registry_core import records as R
+from registry_core.errors import ConfigError, RegistryError
+from registry_core.http import HTTPPolicy, make_client, redact, scrub
+from registry_core.providers._common import Context, key_env_name, make_context
+from registry_core.providers._registry import ProviderModule, module_for
+from registry_core.providers.base import (
+    Credential,
+    DiscoveredModel,
+    ProgressCallback,
+    ProgressEvent,
+)
+from registry_core.records import format_datetime, utcnow
+
+log = logging.getLogger("registry_core.providers")
+
+VALIDATE_MODES: tuple[str, ...] = ("none", "retrieve", "probe")
+T = TypeVar("T")
+
+
+@asynccontextmanager
+async def _client_scope(client: httpx.AsyncClient | None) -> AsyncIterator[httpx.AsyncClient]:
+    if client is not None:
+        yield client
+        return
+    async with make_client() as own:
+        yield own
+
+
+class _Progress:
+    def __init__(self, callback: ProgressCallback | None, provider_id: str) -> None:
+        self.callback = callback
+        self.provider_id = provider_id
+        self.pages = 0
+        self.models = 0
+
+    def __call__(self, stage: str, message: str | None = None) -> None:
+        if self.callback is None:
+            return
+        event = ProgressEvent(
+            self.provider_id, stage, self.pages, self.models, message, at=utcnow()
+        )
+        try:
+            self.callback(event)
+        except Exception:  # a broken progress display must not break discovery
+            log.exception("progress callback failed for %s", self.provider_id)
+
+    def page(self, pages: int, models: int) -> None:
+        self.pages, self.models = pages, models
+        self("page")
+
+
+def _verification(outcome: str, method: str, **more: str) -> dict[str, Any]:
+    return {"outcome": outcome, "method": method, "at": format_datetime(utcnow()), **more}
+
+
+def _finish(models: list[DiscoveredModel], credential: Credential) -> list[DiscoveredModel]:
+    """Drop duplicate ids, distrust a ``created`` shared by every row, scrub the key."""
+    seen: set[str] = set()
+    unique: list[DiscoveredModel] = []
+    for m in models:
+        if m.model_id in seen:
+            log.warning("%s: %s listed twice; kept the first", credential.label, m.model_id)
+            continue
+        seen.add(m.model_id)
+        unique.append(m)
+    dates = {m.release_date for m in unique}
+    if len(unique) >= 3 and len(dates) == 1 and None not in dates:
+        # every row "created" at the same instant: a request or server-start time, not releases
+        unique = [
+            replace(
+                m,
+                release_date=None,
+                provenance={k: v for k, v in m.provenance.items() if k != R.RELEASE_DATE},
+            )
+            for m in unique
+        ]
+    secrets = [credential.secret]
+    return [replace(m, raw=scrub(m.raw, secrets)) for m in unique]
+
+
+async def _bounded(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
+    gate = asyncio.Semaphore(max(1, limit))
+
+    async def run(job: Callable[[], Awaitable[T]]) -> T:
+        async with gate:
+            return await job()
+
+    return list(await asyncio.gather(*(run(j) for j in jobs)))
+
+
+def _failed(method: str, exc: RegistryError, secret: str | None) -> dict[str, Any]:
+    return _verification(
+        "failed", method, error=exc.error_class, detail=redact(str(exc), [secret])[:300]
+    )
+
+
+async def _validate(
+    module: ProviderModule, ctx: Context, models: list[DiscoveredModel], mode: str
+) -> list[DiscoveredModel]:
+    secret = ctx.credential.secret
+    policy = ctx.http.policy
+    if mode == "retrieve":
+        retrieve_all = getattr(module, "retrieve_all", None)
+        retrieve = getattr(module, "retrieve", None)
+        if retrieve_all is not None and secret:
+            ids: set[str] = await retrieve_all(ctx)
+            return [
+                replace(
+                    m,
+                    verification=_verification("ok", "retrieve")
+                    if m.model_id in ids
+                    else _verification(
+                        "failed", "retrieve", error="not_found", detail="not available to this key"
+                    ),
+                )
+                for m in models
+            ]
+        if retrieve is not None:
+
+            def check(m: DiscoveredModel) -> Callable[[], Awaitable[DiscoveredModel]]:
+                async def job() -> DiscoveredModel:
+                    try:
+                        await retrieve(ctx, m.model_id)
+                    except RegistryError as exc:
+                        return replace(m, verification=_failed("retrieve", exc, secret))
+                    return replace(m, verification=_verification("ok", "retrieve"))
+
+                return job
+
+            return await _bounded(policy.concurrency, [check(m) for m in models])
+    if mode == "probe":
+        probe_request = getattr(module, "probe_request", None)
+
+        def probe(m: DiscoveredModel) -> Callable[[], Awaitable[DiscoveredModel]]:
+            async def job() -> DiscoveredModel:
+                if probe_request is None:
+                    return replace(
+                        m,
+                        verification=_verification(
+                            "skipped",
+                            "probe",
+                            detail="this provider cannot be probed from a listing",
+                        ),
+                    )
+                if "chat" not in m.features:
+                    return replace(
+                        m, verification=_verification("skipped", "probe", detail="not a chat model")
+                    )
+                url, payload = probe_request(ctx, m.model_id)
+                try:
+                    await ctx.http.post_json(url, payload)
+                except RegistryError as exc:
+                    return replace(m, verification=_failed("probe", exc, secret))
+                return replace(m, verification=_verification("ok", "probe"))
+
+            return job
+
+        return await _bounded(policy.probe_concurrency, [probe(m) for m in models])
+    return [replace(m, verification=_verification("ok", "list")) for m in models]
+
+
+def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
+    """Fill what the provider did not report from the bundled catalog (if that module exists)."""
+    try:
+        from registry_core import enrich as enrich_module
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("registry_core.enrich", "registry_core.catalog"):
+            raise
+        log.debug("registry_core.enrich is not available; models are not enriched")
+        return models
+    catalog = None
+    try:
+        from registry_core.catalog import load_catalog
+
+        catalog = load_catalog()
+    except ModuleNotFoundError as exc:
+        if exc.name != "registry_core.catalog":
+            raise
+    enriched: list[DiscoveredModel] = [enrich_module.enrich(m, catalog) for m in models]
+    return enriched
+
+
+async def discover_provider(
+    credential: Credential,
+    *,
+    client: httpx.AsyncClient | None = None,
+    validate: str = "none",
+    progress: ProgressCallback | None = None,
+    enrich_from_catalog: bool = True,
+    allow_http: bool = False,
+    allowed_private_hosts: Sequence[str] = (),
+    policy: HTTPPolicy | None = None,
+) -> list[DiscoveredModel]:
+    """Every model ``credential`` can see, normalised, validated and (by default) enriched.
+
+    Raises a :class:`RegistryError` subclass (auth, quota, rate limit, unavailable, malformed,
+    unsafe URL, config); never returns a partial list.
+
+    >>> import asyncio
+    >>> from registry_core.testing.fake_providers import FakeProviderServer
+    >>> with FakeProviderServer() as fake:
+    ...     cred = fake.credential("anthropic")
+    ...     models = asyncio.run(discover_provider(cred, enrich_from_catalog=False))
+    >>> models[0].provenance["Max Tokens"]
+    'provider'
+    """
+    emit = _Progress(progress, credential.provider_id)
+    try:
+        if validate not in VALIDATE_MODES:
+            raise ConfigError(
+                f"validate={validate!r} is not one of {', '.join(VALIDATE_MODES)}",
+                provider=credential.provider_id,
+            )
+        module = module_for(credential.provider_id)
+        spec = module.SPEC
+        emit("started")
+        if spec.key_required and not credential.secret:
+            raise ConfigError(
+                f"{spec.display_name} needs an API key for {credential.label}",
+                provider=spec.id,
+                hint=f"set {key_env_name(spec, credential)}",
+            )
+        base_policy = policy or HTTPPolicy()
+        policy = replace(
+            base_policy,
+            allow_http=allow_http or base_policy.allow_http,
+            allowed_private_hosts=(*base_policy.allowed_private_hosts, *allowed_private_hosts),
+        )
+        async with _client_scope(client) as http_client:
+            ctx = make_context(
+                spec,
+                module.headers(credential),
+                http_client,
+                credential,
+                policy=policy,
+                on_page=emit.page,
+            )
+            models = _finish(await module.fetch_models(ctx), credential)
+            models = await _validate(module, ctx, models, validate)
+        if enrich_from_catalog:
+            models = _enrich(models)
+    except RegistryError as exc:
+        exc.message = redact(exc.message, [credential.secret])
+        exc.args = (exc.message,)
+        if exc.hint:
+            exc.hint = redact(exc.hint, [credential.secret])
+        if exc.provider is None:
+            exc.provider = credential.provider_id
+        emit("failed", message=str(exc))
+        raise
+    except Exception as exc:
+        emit("failed", message=f"internal error ({type(exc).__name__}); see the log")
+        raise
+    emit.models = len(models)
+    skipped = len(ctx.skipped)
+    emit("finished", message=f"skipped {skipped} item(s) without an id" if skipped else None)
+    return models
+
+
+async def discover_many(
+    credentials: Sequence[Credential],
+    *,
+    client: httpx.AsyncClient | None = None,
+    **kwargs: Any,
+) -> dict[str, list[DiscoveredModel] | RegistryError]:
+    """Discover every credential concurrently through one client; results by label.
+
+    A failed provider maps to its error; the others still report. A bug (not a
+    :class:`RegistryError`) is logged and reported as a :class:`RegistryError` for that label.
+    """
+    async with _client_scope(client) as shared:
+        results = await asyncio.gather(
+            *(discover_provider(c, client=shared, **kwargs) for c in credentials),
+            return_exceptions=True,
+        )
+    out: dict[str, list[DiscoveredModel] | RegistryError] = {}
+    for cred, result in zip(credentials, results, strict=True):
+        if isinstance(result, RegistryError):
+            out[cred.label] = result
+        elif isinstance(result, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
+            raise result
+        elif isinstance(result, BaseException):
+            log.error("discovery of %s failed unexpectedly", cred.label, exc_info=result)
+            out[cred.label] = RegistryError(
+                f"discovery of {cred.label} failed with an internal error "
+                f"({type(result).__name__}); see the log",
+                provider=cred.provider_id,
+            )
+        else:
+            out[cred.label] = result
+    return out
+
+
+def _run(factory: Callable[[], Awaitable[T]]) -> T:
+    async def main() -> T:
+        return await factory()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(main())
+    # called from inside a running loop (a notebook, an async app): run on a fresh thread
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="discover") as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
+def discover_sync(credential: Credential, **kwargs: Any) -> list[DiscoveredModel]:
+    """:func:`discover_provider` for synchronous code (any thread)."""
+    return _run(lambda: discover_provider(credential, **kwargs))
+
+
+def discover_many_sync(
+    credentials: Sequence[Credential], **kwargs: Any
+) -> dict[str, list[DiscoveredModel] | RegistryError]:
+    """:func:`discover_many` for synchronous code (any thread)."""
+    return _run(lambda: discover_many(credentials, **kwargs))

@@ -1,0 +1,119 @@
+"""Ollama: ``GET {host}/api/tags`` for the list, ``POST {host}/api/show`` per model for details.
+
+``/api/tags`` is poor (name, size, family, quantisation); ``/api/show`` adds ``capabilities``
+(completion, vision, embedding, tools, …) and ``model_info["<arch>.context_length"]``. The
+show calls run with bounded concurrency. No key locally; ``OLLAMA_API_KEY`` for ollama.com.
+``modified_at`` is the local pull time, so it is never a release date.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from registry_core.errors import NotFoundError
+from registry_core.providers._common import (
+    Context,
+    Features,
+    ProviderSpec,
+    bearer,
+    build_model,
+    expect_list,
+    id_looks_like_chat,
+    id_looks_like_embeddings,
+    make_context,
+    parse_items,
+    strings,
+    to_int,
+)
+from registry_core.providers.base import Credential, DiscoveredModel
+
+SPEC = ProviderSpec(
+    id="ollama",
+    display_name="Ollama",
+    key_env=("OLLAMA_API_KEY",),
+    base_url_env=("OLLAMA_HOST",),
+    default_base_url="http://127.0.0.1:11434",
+    key_required=False,
+    docs_url="https://docs.ollama.com/api/tags",
+)
+
+
+def headers(credential: Credential) -> dict[str, str]:
+    return bearer(credential)
+
+
+def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
+    """One ``/api/tags`` item, merged with its ``/api/show`` answer under ``"show"`` if any."""
+    model_id = item.get("name") or item.get("model")
+    show = item.get("show") if isinstance(item.get("show"), Mapping) else None
+    feats = Features()
+    context = None
+    if show is not None:
+        caps = set(strings(show.get("capabilities")))
+        if "completion" in caps:
+            feats.add("chat")
+        if "vision" in caps:
+            feats.add("vision")
+        if "embedding" in caps:
+            feats.add("embeddings")
+        info = show.get("model_info") if isinstance(show.get("model_info"), Mapping) else {}
+        context = next(
+            (to_int(v) for k, v in info.items() if str(k).endswith(".context_length")), None
+        )
+    elif isinstance(model_id, str):
+        if id_looks_like_embeddings(model_id):
+            feats.add("embeddings", inferred=True)
+        elif id_looks_like_chat(model_id):
+            feats.add("chat", inferred=True)
+    return build_model(SPEC.id, model_id, item, features=feats, max_tokens=context)
+
+
+async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
+    body = await ctx.http.get_json(ctx.url("/api/tags"))
+    items = expect_list(ctx, body, "models")
+    ctx.on_page(1, len(items))
+    limit = asyncio.Semaphore(max(1, ctx.http.policy.concurrency))
+
+    async def detail(item: Any) -> Any:
+        name = item.get("name") or item.get("model") if isinstance(item, Mapping) else None
+        if not isinstance(name, str):
+            return item
+        async with limit:
+            try:
+                show = await ctx.http.post_json(ctx.url("/api/show"), {"model": name})
+            except NotFoundError:
+                return item  # removed between the two calls: keep what the list said
+        if not isinstance(show, Mapping):
+            raise ctx.malformed(f"/api/show for {name} did not return an object")
+        # keep the raw small: the template, license and tensor list are kilobytes of noise
+        kept = {k: show[k] for k in ("capabilities", "model_info", "details") if k in show}
+        return {**item, "show": kept}
+
+    detailed = await asyncio.gather(*(detail(item) for item in items))
+    return [_trim(m) for m in parse_items(ctx, list(detailed), parse_model)]
+
+
+def _trim(model: DiscoveredModel) -> DiscoveredModel:
+    show = model.raw.get("show")
+    if isinstance(show, Mapping) and isinstance(show.get("model_info"), Mapping):
+        info = {k: v for k, v in show["model_info"].items() if not isinstance(v, list | dict)}
+        return replace(model, raw={**model.raw, "show": {**show, "model_info": info}})
+    return model
+
+
+def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
+    return ctx.url("/api/generate"), {
+        "model": model_id,
+        "prompt": "Hi",
+        "stream": False,
+        "options": {"num_predict": 1},
+    }
+
+
+async def list_models(
+    client: Any, credential: Credential, base_url: str | None = None
+) -> list[DiscoveredModel]:
+    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

@@ -1,0 +1,142 @@
+"""OpenRouter: ``GET {base}/models`` (base ``https://openrouter.ai/api/v1``).
+
+The listing is public (no key needed, and it never answers 401, so it cannot prove a key);
+``offset`` / ``limit`` paginate it, with ``total_count`` and ``links.next`` in the 2026 shape
+(older responses are one ``{data}`` page). Prices are USD **per token** as decimal strings.
+
+Decision: OpenRouter is discovered when ``OPENROUTER_API_KEY`` or ``OPENROUTER_BASE_URL`` is
+set (not by default, though the catalog listing is public). With a key, ``validate="retrieve"``
+checks it with one call to ``/models/user`` (models filtered by the key's preferences): models
+in that list verify ``ok``, others ``failed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from registry_core.providers._common import (
+    Context,
+    Features,
+    ProviderSpec,
+    bearer,
+    build_model,
+    date_from_text,
+    date_from_unix,
+    expect_list,
+    make_context,
+    paginate,
+    parse_items,
+    per_1k,
+    strings,
+    sub,
+    to_int,
+    to_text,
+)
+from registry_core.providers._openai_like import chat_payload
+from registry_core.providers.base import Credential, DiscoveredModel
+
+SPEC = ProviderSpec(
+    id="openrouter",
+    display_name="OpenRouter",
+    key_env=("OPENROUTER_API_KEY",),
+    base_url_env=("OPENROUTER_BASE_URL",),
+    default_base_url="https://openrouter.ai/api/v1",
+    key_required=False,
+    has_retrieve=True,
+    docs_url="https://openrouter.ai/docs/api-reference/models/get-models",
+)
+PAGE_SIZE = 1000
+
+
+def headers(credential: Credential) -> dict[str, str]:
+    h = bearer(credential)
+    h["X-Title"] = "AI Model Registry"
+    return h
+
+
+def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
+    arch = sub(item, "architecture")
+    inputs = strings(arch.get("input_modalities"))
+    outputs = strings(arch.get("output_modalities"))
+    feats = Features()
+    if "embeddings" in outputs:
+        feats.add("embeddings")
+    elif "text" in outputs or not outputs:
+        feats.add("chat", inferred=not outputs)
+    if "image" in inputs:
+        feats.add("vision")
+    pricing = sub(item, "pricing")
+    top = sub(item, "top_provider")
+    alias = item.get("alias_target")
+    expires = date_from_text(item.get("expiration_date"))
+    return build_model(
+        SPEC.id,
+        item.get("id"),
+        item,
+        features=feats,
+        model_name=to_text(item.get("name")),
+        release_date=date_from_unix(item.get("created")),
+        max_tokens=to_int(item.get("context_length")) or to_int(top.get("context_length")),
+        max_output_tokens=to_int(top.get("max_completion_tokens")),
+        cost_per_1k=per_1k(pricing.get("prompt"), 1),
+        output_cost_per_1k=per_1k(pricing.get("completion"), 1),
+        retirement_date=expires,
+        status_hint="deprecated" if expires else None,
+        alias_of=to_text(alias.get("slug")) if isinstance(alias, Mapping) else None,
+    )
+
+
+def _offset_from(link: Any) -> int | None:
+    if not isinstance(link, str):
+        return None
+    values = parse_qs(urlsplit(link).query).get("offset")
+    try:
+        return int(values[0]) if values else None
+    except ValueError:
+        return None
+
+
+async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
+    async def page(cursor: str | None) -> tuple[list[Any], str | None]:
+        offset = int(cursor or 0)
+        params = {"offset": offset, "limit": PAGE_SIZE}
+        body = await ctx.http.get_json(ctx.url("/models"), params=params)
+        items = expect_list(ctx, body, "data")
+        total = body.get("total_count")
+        links = sub(body, "links")
+        reached = offset + len(items)
+        if isinstance(total, int) and not isinstance(total, bool):
+            if reached >= total:
+                return items, None
+            if not items:
+                raise ctx.malformed(f"page at offset {offset} is empty but total_count is {total}")
+            return items, str(reached)
+        if links.get("next"):
+            if not items:
+                raise ctx.malformed(f"page at offset {offset} is empty but links.next is set")
+            return items, str(_offset_from(links["next"]) or reached)
+        return items, None
+
+    return parse_items(ctx, await paginate(ctx, page), parse_model)
+
+
+async def retrieve_all(ctx: Context) -> set[str]:
+    """Ids available to this key (``/models/user``); one call, and it proves the key."""
+    body = await ctx.http.get_json(ctx.url("/models/user"))
+    return {
+        item["id"]
+        for item in expect_list(ctx, body, "data")
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str)
+    }
+
+
+def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
+    return ctx.url("/chat/completions"), chat_payload(model_id)
+
+
+async def list_models(
+    client: Any, credential: Credential, base_url: str | None = None
+) -> list[DiscoveredModel]:
+    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

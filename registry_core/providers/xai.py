@@ -1,0 +1,110 @@
+"""xAI: ``GET {base}/language-models`` (base ``https://api.x.ai/v1``), Bearer auth.
+
+``/language-models`` gives modalities, ``aliases`` and prices in integer **USD cents per 100
+million tokens**; each alias is emitted as its own row with Alias Of set, so a team looking
+for ``grok-4-latest`` finds it. When the server has no ``/language-models`` (a gateway), the
+plain ``/models`` listing is used. An invalid key answers 400 with a string ``error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from registry_core import records as R
+from registry_core.errors import NotFoundError
+from registry_core.providers._common import (
+    Context,
+    Features,
+    ProviderSpec,
+    bearer,
+    build_model,
+    date_from_unix,
+    expect_list,
+    make_context,
+    parse_items,
+    per_1k,
+    strings,
+)
+from registry_core.providers._openai_like import chat_payload, fetch_data_list
+from registry_core.providers.base import Credential, DiscoveredModel
+
+SPEC = ProviderSpec(
+    id="xai",
+    display_name="xAI",
+    key_env=("XAI_API_KEY",),
+    base_url_env=("XAI_BASE_URL",),
+    default_base_url="https://api.x.ai/v1",
+    docs_url="https://docs.x.ai/docs/api-reference#list-language-models",
+)
+CENTS_PER_100M = 100 * 100_000_000  # price unit → "per N tokens" in USD: cents / (100 * 1e8)
+
+
+def headers(credential: Credential) -> dict[str, str]:
+    return bearer(credential)
+
+
+def _price(value: Any) -> float | None:
+    # cents per 100M tokens == USD per 10^10 tokens
+    return per_1k(value, CENTS_PER_100M) if isinstance(value, int | float) else None
+
+
+def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
+    feats = Features()
+    outputs = strings(item.get("output_modalities"))
+    if not outputs or "text" in outputs:
+        feats.add("chat", inferred=not outputs)
+    if "image" in strings(item.get("input_modalities")):
+        feats.add("vision")
+    return build_model(
+        SPEC.id,
+        item.get("id"),
+        item,
+        features=feats,
+        release_date=date_from_unix(item.get("created")),
+        cost_per_1k=_price(item.get("prompt_text_token_price")),
+        output_cost_per_1k=_price(item.get("completion_text_token_price")),
+    )
+
+
+def with_aliases(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
+    """Each model, then a row per alias pointing at it (unless the alias is listed itself)."""
+    listed = {m.model_id for m in models}
+    out: list[DiscoveredModel] = []
+    for m in models:
+        out.append(m)
+        for alias in strings(m.raw.get("aliases")):
+            if alias in listed or alias == m.model_id:
+                continue
+            listed.add(alias)
+            out.append(
+                replace(
+                    m,
+                    model_id=alias,
+                    alias_of=m.model_id,
+                    raw={**m.raw, "listed_as_alias_of": m.model_id},
+                    provenance={**m.provenance, R.ALIAS_OF: "provider"},
+                )
+            )
+    return out
+
+
+async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
+    try:
+        body = await ctx.http.get_json(ctx.url("/language-models"))
+    except NotFoundError:
+        return await fetch_data_list(ctx, "/models", parse_model)
+    items = expect_list(ctx, body, "models")
+    ctx.on_page(1, len(items))
+    return with_aliases(parse_items(ctx, items, parse_model))
+
+
+def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
+    return ctx.url("/chat/completions"), chat_payload(model_id)
+
+
+async def list_models(
+    client: Any, credential: Credential, base_url: str | None = None
+) -> list[DiscoveredModel]:
+    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))
