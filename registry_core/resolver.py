@@ -322,7 +322,8 @@ class Resolver:
             self._version_at = now
             return self._version
 
-    def _set_version(self, version: str) -> None:
+    def set_version(self, version: str) -> None:
+        """Record a marker this process just moved on (after its own write)."""
         with self._version_lock:
             self._version = version
             self._version_at = self.monotonic()
@@ -710,7 +711,7 @@ class Resolver:
                 self.store.upsert_models(to_write)
             self.store.record_run(run)
             if to_write:
-                self._set_version(self.store.bump_version())
+                self.set_version(self.store.bump_version())
         except RegistryError as exc:
             warnings.append(
                 f"Could not save {provider_name(provider_id)}'s listing to the "

@@ -1,0 +1,187 @@
+"""Commands of the resolver: ``refresh``, ``check`` and ``recommend``.
+
+Registered into ``python -m registry_core`` by :func:`add_parser`; each handler returns the exit
+status.
+
+- ``refresh [--all | PROVIDER …] [--if-older-than 6h] [--json]``: 0 unless every provider
+  failed (see :func:`registry_core.refresh.exit_status`).
+- ``check PROVIDER MODEL [--within-days 30] [--json]``: 0 ok, 1 deprecated or retiring soon,
+  3 unavailable or unknown (2 stays argparse's usage error).
+- ``recommend PROVIDER [--feature F] [--json]``: prints the model id; 1 when there is none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from registry_core.config import Settings, parse_duration
+from registry_core.records import FEATURE_OPTIONS
+from registry_core.resolver import RunReport
+
+CHECK_EXIT: dict[str, int] = {
+    "ok": 0,
+    "deprecated": 1,
+    "retiring": 1,
+    "unavailable": 3,
+    "unknown": 3,
+}
+
+
+def _service() -> Any:
+    from registry_core.service import ModelRegistryService
+
+    return ModelRegistryService.from_settings(Settings.from_env())
+
+
+def report_to_dict(report: RunReport) -> dict[str, Any]:
+    """A run report as JSON (no records, no secrets)."""
+    return {
+        "provider_id": report.provider_id,
+        "credential": report.credential,
+        "outcome": report.outcome,
+        "message": report.message,
+        "warnings": list(report.warnings),
+        "error_class": report.error.error_class if report.error else None,
+        "saved": report.saved,
+        "run": report.run.to_dict() if report.run else None,
+        "diff": report.diff.to_dict(),
+    }
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from registry_core.refresh import exit_status, refresh
+
+    if args.all and args.providers:
+        print("error: give --all or provider ids, not both", file=sys.stderr)
+        return 2
+    older = (
+        parse_duration(args.if_older_than, name="--if-older-than") if args.if_older_than else None
+    )
+    service = _service()
+    reports = refresh(service, args.providers or None, if_older_than_s=older, trigger=args.trigger)
+    status = exit_status(reports)
+    if args.json:
+        print(
+            json.dumps(
+                {"exit_status": status, "runs": [report_to_dict(r) for r in reports]}, indent=2
+            )
+        )
+        return status
+    if not reports:
+        print(
+            "nothing to refresh: no provider has a credential configured (set e.g. OPENAI_API_KEY)"
+        )
+    for report in reports:
+        mark = {"ok": "ok", "suspect": "SUSPECT", "failed": "FAILED", "skipped": "skip"}[
+            report.outcome
+        ]
+        print(f"{mark:8} {report.credential:24} {report.message}")
+        for warning in report.warnings:
+            print(f"         warning: {warning}")
+    return status
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    result = _service().check_model(args.provider, args.model, within_days=args.within_days)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "provider_id": result.provider_id,
+                    "model_id": result.model_id,
+                    "state": result.state,
+                    "message": result.message,
+                    "deprecation_date": result.deprecation_date
+                    and result.deprecation_date.isoformat(),
+                    "retirement_date": result.retirement_date
+                    and result.retirement_date.isoformat(),
+                    "successor": result.successor,
+                    "days_left": result.days_left,
+                    "verified": result.verified,
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(f"{result.state}: {result.message}")
+    return CHECK_EXIT[result.state]
+
+
+def _cmd_recommend(args: argparse.Namespace) -> int:
+    pick = _service().get_recommended_model(args.provider, feature=args.feature)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "provider_id": pick.provider_id,
+                    "model_id": pick.model_id,
+                    "reason": pick.reason,
+                    "feature": pick.feature,
+                    "warnings": list(pick.warnings),
+                },
+                indent=2,
+            )
+        )
+    elif pick.model_id:
+        print(pick.model_id)
+    for warning in pick.warnings if not args.json else ():
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0 if pick.model_id else 1
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``refresh``, ``check`` and ``recommend`` on ``python -m registry_core``."""
+    refresh = subparsers.add_parser(
+        "refresh",
+        help="list providers now and write changes to the registry (for cron / timers)",
+        description="Discover providers and write back the changes. Exit status is non-zero "
+        "only when every provider failed.",
+    )
+    refresh.add_argument("providers", nargs="*", metavar="PROVIDER", help="provider ids")
+    refresh.add_argument(
+        "--all", action="store_true", help="every provider with a credential (the default)"
+    )
+    refresh.add_argument(
+        "--if-older-than",
+        metavar="AGE",
+        help="skip providers listed successfully within AGE (e.g. 6h, 30m)",
+    )
+    refresh.add_argument(
+        "--trigger", default="cli", choices=("cli", "schedule"), help=argparse.SUPPRESS
+    )
+    refresh.add_argument("--json", action="store_true", help="print the run reports as JSON")
+    refresh.set_defaults(handler=_cmd_refresh)
+
+    check = subparsers.add_parser(
+        "check",
+        help="may a service call this model? (ok / deprecated / retiring / unavailable / unknown)",
+    )
+    check.add_argument("provider", metavar="PROVIDER")
+    check.add_argument("model", metavar="MODEL")
+    check.add_argument(
+        "--within-days", type=int, default=30, help="warn when it retires within N days"
+    )
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=_cmd_check)
+
+    recommend = subparsers.add_parser("recommend", help="print the model a service should use")
+    recommend.add_argument("provider", metavar="PROVIDER")
+    recommend.add_argument("--feature", choices=FEATURE_OPTIONS)
+    recommend.add_argument("--json", action="store_true")
+    recommend.set_defaults(handler=_cmd_recommend)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one of these commands on its own (``python -m registry_core.cli_resolver``)."""
+    parser = argparse.ArgumentParser(prog="python -m registry_core")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

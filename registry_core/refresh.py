@@ -1,0 +1,186 @@
+"""Scheduled refresh: the ``refresh`` command for cron / systemd / Kubernetes, and the opt-in
+in-process refresher of the dashboard.
+
+Several hosts may run a refresh at the same time: writes are idempotent (records are upserted by
+key and only when changed; history events are keyed by what changed, not by run), so the second
+host writes no duplicate event. ``--if-older-than`` skips providers that any host listed
+successfully within the window, which keeps a fleet of timers from listing a provider N times.
+
+The exit status is non-zero only when every provider that was attempted failed (or there was
+nothing to refresh at all): one provider down must not page anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from registry_core.errors import RegistryError
+from registry_core.resolver import RunReport, human_age, provider_name
+from registry_core.stores.base import RegistryStore
+
+if TYPE_CHECKING:
+    from registry_core.service import ModelRegistryService
+
+log = logging.getLogger(__name__)
+
+
+def last_success(store: RegistryStore, provider_id: str, *, scan: int = 20) -> datetime | None:
+    """When ``provider_id`` was last listed successfully (by any host), from the runs table."""
+    for run in store.list_runs(provider_id, scan):
+        if run.outcome in ("ok", "suspect") and run.trigger != "seed":
+            return run.started_at
+    return None
+
+
+def refresh(
+    service: ModelRegistryService,
+    providers: Sequence[str] | None = None,
+    *,
+    if_older_than_s: float | None = None,
+    trigger: str = "schedule",
+) -> list[RunReport]:
+    """Discover ``providers`` (every configured one when ``None``), skipping fresh ones.
+
+    Returns one report per provider and credential, in the order asked; skipped providers get
+    an ``outcome="skipped"`` report saying when they were last listed.
+    """
+    wanted = list(providers) if providers else service.configured_providers()
+    wanted = list(dict.fromkeys(p.strip().lower() for p in wanted if p.strip()))
+    now = service.resolver.clock()
+    skipped: dict[str, RunReport] = {}
+    if if_older_than_s is not None:
+        for provider_id in wanted:
+            try:
+                last = last_success(service.store, provider_id)
+            except RegistryError as exc:
+                log.warning("could not read the runs of %s (%s); refreshing it", provider_id, exc)
+                continue
+            if last is not None and (now - last).total_seconds() < if_older_than_s:
+                age = human_age((now - last).total_seconds())
+                skipped[provider_id] = RunReport(
+                    provider_id,
+                    f"{provider_id}/*",
+                    "skipped",
+                    None,
+                    message=f"{provider_name(provider_id)}: listed {age} ago; not due yet",
+                )
+    todo = [p for p in wanted if p not in skipped]
+    done = service.discover(todo, trigger=trigger) if todo else []
+    by_provider: dict[str, list[RunReport]] = {}
+    for report in done:
+        by_provider.setdefault(report.provider_id, []).append(report)
+    out: list[RunReport] = []
+    for provider_id in wanted:
+        out.extend(
+            [skipped[provider_id]] if provider_id in skipped else by_provider.get(provider_id, [])
+        )
+    return out
+
+
+def exit_status(reports: Sequence[RunReport]) -> int:
+    """0 unless every attempted provider failed (1), or there was nothing to do at all (1).
+
+    A provider counts as failed only when all its credentials failed.
+
+    >>> exit_status([RunReport("a", "a/default", "failed", None), RunReport("b", "b/default", "ok", None)])
+    0
+    >>> exit_status([RunReport("a", "a/default", "failed", None)])
+    1
+    """
+    if not reports:
+        return 1
+    by_provider: dict[str, list[str]] = {}
+    for report in reports:
+        by_provider.setdefault(report.provider_id, []).append(report.outcome)
+    attempted = {p: o for p, o in by_provider.items() if o != ["skipped"]}
+    if not attempted:
+        return 0
+    return 1 if all(all(x == "failed" for x in o) for o in attempted.values()) else 0
+
+
+# --- the in-process refresher ----------------------------------------------------------------
+
+
+class BackgroundRefresher(threading.Thread):
+    """A daemon thread that refreshes every ``every_s`` (± 10 % jitter), skipping fresh providers.
+
+    Several dashboard processes each run one; ``if_older_than`` = 90 % of the period means a
+    provider another process just listed is not listed again.
+    """
+
+    def __init__(
+        self,
+        service: ModelRegistryService,
+        every_s: float,
+        *,
+        initial_delay_s: float | None = None,
+    ) -> None:
+        super().__init__(name="registry-refresher", daemon=True)
+        self.service = service
+        self.every_s = every_s
+        self.initial_delay_s = min(30.0, every_s) if initial_delay_s is None else initial_delay_s
+        self.stopped = threading.Event()
+        self.rounds = 0
+        self.last_reports: list[RunReport] = []
+
+    def run(self) -> None:
+        delay = self.initial_delay_s
+        while not self.stopped.wait(delay):
+            try:
+                self.last_reports = refresh(
+                    self.service, if_older_than_s=self.every_s * 0.9, trigger="schedule"
+                )
+            except Exception:  # the thread must outlive any one bad round
+                log.exception("background refresh failed")
+            self.rounds += 1
+            delay = self.every_s * random.uniform(0.9, 1.1)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+_refresher: BackgroundRefresher | None = None
+_refresher_lock = threading.Lock()
+
+
+def start_background_refresher(
+    service: ModelRegistryService,
+    *,
+    every_s: float | None = None,
+    initial_delay_s: float | None = None,
+) -> bool:
+    """Start the process's refresher once (``REGISTRY_REFRESH_EVERY``); ``False`` if not started.
+
+    Safe to call on every Streamlit rerun: a module-level guard keeps it to one thread.
+    """
+    global _refresher
+    period = every_s if every_s is not None else service.settings.refresh_every_s
+    if not period or period <= 0:
+        return False
+    with _refresher_lock:
+        if _refresher is not None and _refresher.is_alive():
+            return False
+        _refresher = BackgroundRefresher(service, period, initial_delay_s=initial_delay_s)
+        _refresher.start()
+    log.info("background refresh every %s", human_age(period))
+    return True
+
+
+def stop_background_refresher(timeout_s: float = 5.0) -> None:
+    """Stop the process's refresher (tests, shutdown hooks)."""
+    global _refresher
+    with _refresher_lock:
+        current, _refresher = _refresher, None
+    if current is not None:
+        current.stop()
+        current.join(timeout_s)
+
+
+def background_refresher() -> BackgroundRefresher | None:
+    """The running refresher, if any (the Status page shows its rounds)."""
+    return _refresher

@@ -1,0 +1,505 @@
+"""The library façade: what the dashboard and any Python service call.
+
+>>> from registry_core.service import ModelRegistryService     # doctest: +SKIP
+>>> service = ModelRegistryService.from_settings()               # env: keys, store, TTLs
+>>> answer = service.get_available_models("openai")               # memory → registry → API
+>>> answer.tier, answer.age_s, answer.warnings                    # provenance of the answer
+('registry', 5400.0, [])
+>>> service.get_recommended_model("openai", feature="vision").model_id
+'gpt-4o'
+>>> service.check_model("openai", "gpt-4-0613").state
+'deprecated'
+
+:class:`AIService` keeps the seed's name for the one call most services need, and the module
+functions :func:`get_available_models`, :func:`get_recommended_model` and :func:`check_model` use
+one process-wide service built from the environment.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from registry_core import advice
+from registry_core.advice import ModelCheck, Recommendation
+from registry_core.cache import ResolutionCache
+from registry_core.config import Settings
+from registry_core.errors import ConfigError, NotFoundError, RegistryError
+from registry_core.events import DiscoveryRun, HistoryEvent, make_event_key
+from registry_core.merge import cell
+from registry_core.providers.base import Credential, ProgressCallback
+from registry_core.records import (
+    ATTR_BY_FIELD,
+    COST_PER_1K,
+    DEPRECATION_DATE,
+    FIELD_NAMES,
+    HUMAN_OWNED_FIELDS,
+    MAX_OUTPUT_TOKENS,
+    MAX_TOKENS,
+    OUTPUT_COST_PER_1K,
+    RECOMMENDED,
+    RELEASE_DATE,
+    RETIREMENT_DATE,
+    STATUS,
+    SUCCESSOR_MODEL,
+    ModelRecord,
+    format_datetime,
+    parse_row,
+    utcnow,
+)
+from registry_core.resolver import (
+    CatalogFn,
+    DiscoverFn,
+    Resolution,
+    Resolver,
+    RunReport,
+    describe_failure,
+)
+from registry_core.stores.base import RegistryStore
+
+log = logging.getLogger(__name__)
+
+#: Facts people may type besides the fields they own; their values are then never overwritten.
+EDITABLE_FACTS: frozenset[str] = frozenset(
+    {
+        COST_PER_1K,
+        OUTPUT_COST_PER_1K,
+        MAX_TOKENS,
+        MAX_OUTPUT_TOKENS,
+        RELEASE_DATE,
+        DEPRECATION_DATE,
+        RETIREMENT_DATE,
+        SUCCESSOR_MODEL,
+    }
+)
+EDITABLE_FIELDS: frozenset[str] = HUMAN_OWNED_FIELDS | EDITABLE_FACTS
+_EDIT_EVENT_KINDS: dict[str, str] = {
+    STATUS: "status_changed",
+    RECOMMENDED: "recommended_changed",
+    DEPRECATION_DATE: "deprecation_date_changed",
+    RETIREMENT_DATE: "retirement_date_changed",
+    COST_PER_1K: "cost_changed",
+    OUTPUT_COST_PER_1K: "cost_changed",
+}
+
+
+class EditRejectedError(RegistryError, ValueError):
+    """An edit names a field people may not edit, or a value that cannot be stored."""
+
+    error_class = "edit_rejected"
+
+
+def _open_store(settings: Settings) -> RegistryStore:
+    try:
+        factory = importlib.import_module("registry_core.stores.factory")
+    except ModuleNotFoundError:
+        from registry_core.stores.sqlite import SQLiteStore
+
+        return SQLiteStore(settings.db_path)
+    store: RegistryStore = factory.open_store(settings)
+    return store
+
+
+def _env_credentials(settings: Settings) -> list[Credential]:
+    """Configured credentials: the providers package's reader, or ``<PROVIDER>_API_KEY``."""
+    try:
+        providers = importlib.import_module("registry_core.providers")
+        reader = providers.credentials_from_env
+    except (ModuleNotFoundError, AttributeError):
+        return [
+            Credential(p, "default", secret=settings.env[f"{p.upper()}_API_KEY"])
+            for p in settings.providers
+            if settings.env.get(f"{p.upper()}_API_KEY")
+        ]
+    found: list[Credential] = list(reader(settings.env))
+    return found
+
+
+class ModelRegistryService:
+    """The registry for one process: resolver, store and settings, behind plain methods."""
+
+    def __init__(
+        self,
+        store: RegistryStore,
+        settings: Settings,
+        resolver: Resolver,
+        *,
+        credentials: Callable[[], Sequence[Credential]] | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.resolver = resolver
+        self._credentials_fn = credentials or (lambda: _env_credentials(settings))
+        self._credentials: list[Credential] | None = None
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings | None = None,
+        *,
+        store: RegistryStore | None = None,
+        cache: ResolutionCache | None = None,
+        discover: DiscoverFn | None = None,
+        catalog_records: CatalogFn | None = None,
+        credentials: Callable[[], Sequence[Credential]] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> ModelRegistryService:
+        """A service on the configured store (SQLite by default, Airtable when set up).
+
+        Every collaborator can be injected; the defaults import the real ones lazily.
+        """
+        settings = settings or Settings.from_env()
+        store = store if store is not None else _open_store(settings)
+        resolver = Resolver(
+            store,
+            settings=settings,
+            discover=discover,
+            catalog_records=catalog_records,
+            cache=cache,
+            clock=clock or utcnow,
+        )
+        return cls(store, settings, resolver, credentials=credentials)
+
+    # -- credentials ------------------------------------------------------------------------
+
+    def credentials(self, provider_id: str | None = None) -> list[Credential]:
+        """Configured credentials (of one provider), primary first. Names only in reprs."""
+        if self._credentials is None:
+            try:
+                self._credentials = list(self._credentials_fn())
+            except ConfigError as exc:
+                log.warning("credentials could not be read: %s", exc)
+                self._credentials = []
+        return [c for c in self._credentials if provider_id is None or c.provider_id == provider_id]
+
+    def configured_providers(self) -> list[str]:
+        """Providers with at least one configured credential, in settings order first."""
+        seen = [c.provider_id for c in self.credentials()]
+        ordered = [p for p in self.settings.providers if p in seen]
+        return ordered + [p for p in dict.fromkeys(seen) if p not in ordered]
+
+    def _is_primary(self, provider_id: str, name: str) -> bool:
+        configured = [c.name for c in self.credentials(provider_id)]
+        return (
+            not configured
+            or name == configured[0]
+            or (name == "default" and "default" not in configured)
+        )
+
+    def _credential(
+        self,
+        provider_id: str,
+        api_key: str | None,
+        base_url: str | None,
+        credential_name: str | None,
+    ) -> Credential:
+        if api_key:
+            return Credential(provider_id, credential_name or "default", api_key, base_url)
+        configured = self.credentials(provider_id)
+        match = next(
+            (c for c in configured if credential_name in (None, c.name)),
+            None,
+        )
+        if match is None:
+            return Credential(provider_id, credential_name or "default", None, base_url)
+        if base_url:
+            return Credential(provider_id, match.name, match.secret, base_url, dict(match.extra))
+        return match
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def list_models(
+        self, provider_id: str | None = None, credential_name: str | None = None
+    ) -> Resolution:
+        """Every provider's (or one's) registry rows, no discovery; fallbacks snapshot → catalog."""
+        return self.resolver.list_records(provider_id, credential_name)
+
+    def get_available_models(
+        self,
+        provider_id: str,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        force_refresh: bool = False,
+        credential_name: str | None = None,
+    ) -> Resolution:
+        """The models a credential can use at ``provider_id``, through the tiers.
+
+        Without ``api_key`` the configured credential (``credential_name``, else the provider's
+        first) is used. ``force_refresh`` skips memory and registry and lists the provider.
+        """
+        credential = self._credential(provider_id, api_key, base_url, credential_name)
+        return self.resolver.resolve(
+            credential,
+            force=force_refresh,
+            primary=self._is_primary(provider_id, credential.name),
+        )
+
+    def get_recommended_model(
+        self, provider_id: str, feature: str | None = None, credential_name: str | None = None
+    ) -> Recommendation:
+        """The model to use (see :func:`registry_core.advice.recommend` for the rules)."""
+        answer = self.list_models(provider_id, credential_name)
+        pick = advice.recommend(
+            answer.records, provider_id, today=self.resolver.clock().date(), feature=feature
+        )
+        if answer.warnings:
+            pick = Recommendation(
+                pick.provider_id,
+                pick.model,
+                pick.reason,
+                pick.feature,
+                pick.warnings + tuple(answer.warnings),
+            )
+        return pick
+
+    def check_model(
+        self,
+        provider_id: str,
+        model_id: str,
+        within_days: int = 30,
+        credential_name: str | None = None,
+    ) -> ModelCheck:
+        """ok / deprecated / retiring / unavailable / unknown, with dates and successor."""
+        answer = self.list_models(provider_id, credential_name)
+        return advice.check(
+            answer.records,
+            provider_id,
+            model_id,
+            today=self.resolver.clock().date(),
+            within_days=within_days,
+        )
+
+    def history(
+        self,
+        provider_id: str | None = None,
+        model_id: str | None = None,
+        since: datetime | None = None,
+    ) -> list[HistoryEvent]:
+        """History events, oldest first."""
+        return self.store.list_events(provider_id, model_id, since)
+
+    def runs(self, provider_id: str | None = None, limit: int = 50) -> list[DiscoveryRun]:
+        """Discovery runs, newest first."""
+        return self.store.list_runs(provider_id, limit)
+
+    def version(self) -> str:
+        """The registry version marker (a cheap read, cached for ``version_check_s``)."""
+        return self.resolver.version()
+
+    # -- discovery --------------------------------------------------------------------------
+
+    def discover(
+        self,
+        providers: Sequence[str] | None = None,
+        *,
+        trigger: str = "user",
+        validate: str = "none",
+        progress: ProgressCallback | None = None,
+        max_parallel: int = 4,
+    ) -> list[RunReport]:
+        """List providers now (every configured one by default), with every credential.
+
+        Returns one report per (provider, credential), in order; a provider with no
+        credential gets a ``failed`` report that says which variable to set.
+        """
+        wanted = list(providers) if providers is not None else self.configured_providers()
+        jobs: list[tuple[Credential, bool] | RunReport] = []
+        for provider_id in dict.fromkeys(p.strip().lower() for p in wanted if p.strip()):
+            creds = self.credentials(provider_id)
+            if not creds:
+                error = ConfigError(
+                    f"no credential is configured for {provider_id}",
+                    provider=provider_id,
+                    hint=f"set {provider_id.upper()}_API_KEY",
+                )
+                jobs.append(
+                    RunReport(
+                        provider_id,
+                        f"{provider_id}/default",
+                        "failed",
+                        None,
+                        error=error,
+                        message=describe_failure(provider_id, error),
+                    )
+                )
+                continue
+            for index, credential in enumerate(creds):
+                jobs.append((credential, index == 0))
+
+        def run(job: tuple[Credential, bool] | RunReport) -> RunReport:
+            if isinstance(job, RunReport):
+                return job
+            credential, primary = job
+            return self.resolver.discover(
+                credential, primary=primary, trigger=trigger, validate=validate, progress=progress
+            )
+
+        if len(jobs) <= 1 or max_parallel <= 1:
+            return [run(job) for job in jobs]
+        with ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="discover") as pool:
+            return list(pool.map(run, jobs))
+
+    # -- people's edits ---------------------------------------------------------------------
+
+    def edit_model(
+        self,
+        provider_id: str,
+        model_id: str,
+        changes: Mapping[str, Any],
+        editor: str,
+    ) -> ModelRecord:
+        """Apply a person's edit: only fields people own and the costs/limits/dates they type.
+
+        Keys are column names (``"Status"``) or attribute names (``"status"``). Edited values
+        get provenance ``manual`` (so discovery and the catalog never overwrite them); a cleared
+        value loses its provenance (the catalog may fill it again). Writes an ``edited`` event
+        naming ``editor`` plus the specific change events, and moves the version marker on.
+        """
+        if not editor or not editor.strip():
+            raise EditRejectedError("an edit needs the editor's name", hint="pass editor=...")
+        columns: dict[str, Any] = {}
+        for key, value in changes.items():
+            column = FIELD_NAMES.get(key, key)
+            if column not in EDITABLE_FIELDS:
+                allowed = ", ".join(sorted(EDITABLE_FIELDS))
+                raise EditRejectedError(
+                    f"{key!r} cannot be edited here", hint=f"editable fields: {allowed}"
+                )
+            columns[column] = cell(value)
+        current = next(
+            (r for r in self.store.list_models(provider_id).records if r.model_id == model_id),
+            None,
+        )
+        if current is None:
+            raise NotFoundError(
+                f"{provider_id}/{model_id} is not in the registry", provider=provider_id
+            )
+        cells = current.to_fields()
+        cells.update(columns)
+        parsed = parse_row(cells, row_ref=f"{provider_id}/{model_id}")
+        problems = [w for w in parsed.warnings if w.field in columns]
+        if parsed.record is None or problems:
+            raise EditRejectedError(
+                "; ".join(str(w) for w in problems) or "the edited row cannot be read"
+            )
+        diff = {
+            column: [
+                cell(getattr(current, ATTR_BY_FIELD[column])),
+                cell(getattr(parsed.record, ATTR_BY_FIELD[column])),
+            ]
+            for column in columns
+        }
+        diff = {c: v for c, v in diff.items() if v[0] != v[1]}
+        if not diff:
+            return current
+        meta = dict(current.meta)
+        provenance = dict(current.provenance)
+        filled = dict(meta.get("filled") or {}) if isinstance(meta.get("filled"), dict) else {}
+        for column, (_, new) in diff.items():
+            filled.pop(column, None)
+            if new is None or new == []:
+                provenance.pop(column, None)
+            else:
+                provenance[column] = "manual"
+        meta["provenance"] = provenance
+        meta["filled"] = filled
+        updated = parsed.record.replace(metadata=meta)
+
+        now = self.resolver.clock()
+        stamp = format_datetime(now)
+        events = [
+            HistoryEvent(
+                event_key=make_event_key(provider_id, model_id, "edited", editor, stamp, diff),
+                provider_id=provider_id,
+                model_id=model_id,
+                kind="edited",
+                at=now,
+                source="manual",
+                actor=editor,
+                detail={"changes": diff},
+            )
+        ]
+        for column, (old, new) in diff.items():
+            kind = _EDIT_EVENT_KINDS.get(column)
+            if kind:
+                events.append(
+                    HistoryEvent(
+                        event_key=make_event_key(
+                            provider_id, model_id, kind, column, old, new, stamp
+                        ),
+                        provider_id=provider_id,
+                        model_id=model_id,
+                        kind=kind,
+                        at=now,
+                        source="manual",
+                        actor=editor,
+                        detail={"field": column, "old": old, "new": new},
+                    )
+                )
+        self.store.append_events(events)
+        self.store.upsert_models([updated])
+        self.resolver.set_version(self.store.bump_version())
+        return updated
+
+    # -- scheduled refresh ------------------------------------------------------------------
+
+    def start_refresher(self) -> bool:
+        """Start the in-process refresher if ``REGISTRY_REFRESH_EVERY`` is set (once per process)."""
+        from registry_core.refresh import start_background_refresher
+
+        return start_background_refresher(self)
+
+
+class AIService:
+    """The seed's ``AIService``: ``get_available_models(provider_id, api_key, base_url, force_refresh)``."""
+
+    def __init__(self, service: ModelRegistryService | None = None) -> None:
+        self.service = service or default_service()
+
+    def get_available_models(
+        self,
+        provider_id: str,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        force_refresh: bool = False,
+    ) -> Resolution:
+        """The models plus provenance (tier, age, warnings); never empty for a known provider."""
+        return self.service.get_available_models(provider_id, api_key, base_url, force_refresh)
+
+
+_default: ModelRegistryService | None = None
+_default_lock = threading.Lock()
+
+
+def default_service() -> ModelRegistryService:
+    """One service per process, built from the environment on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = ModelRegistryService.from_settings()
+        return _default
+
+
+def get_available_models(
+    provider_id: str,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    force_refresh: bool = False,
+) -> Resolution:
+    """:meth:`ModelRegistryService.get_available_models` on the process-wide service."""
+    return default_service().get_available_models(provider_id, api_key, base_url, force_refresh)
+
+
+def get_recommended_model(provider_id: str, feature: str | None = None) -> Recommendation:
+    """:meth:`ModelRegistryService.get_recommended_model` on the process-wide service."""
+    return default_service().get_recommended_model(provider_id, feature)
+
+
+def check_model(provider_id: str, model_id: str, within_days: int = 30) -> ModelCheck:
+    """:meth:`ModelRegistryService.check_model` on the process-wide service."""
+    return default_service().check_model(provider_id, model_id, within_days)
