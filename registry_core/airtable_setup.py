@@ -148,7 +148,8 @@ def _table_state(table: Any) -> TableState:
     for f in table.fields:
         options = getattr(f, "options", None)
         choices = tuple(str(c.name) for c in getattr(options, "choices", None) or ())
-        fields.append(FieldState(name=str(f.name), type=str(f.type), choices=choices))
+        kind = getattr(f.type, "value", f.type)  # pyairtable gives an enum
+        fields.append(FieldState(name=str(f.name), type=str(kind), choices=choices))
     return TableState(id=str(table.id), name=str(table.name), fields=tuple(fields))
 
 
