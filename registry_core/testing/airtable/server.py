@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -129,6 +130,8 @@ class AirtableStandIn:
         record_cap: int | None = None,
     ) -> None:
         """Add an empty base, or one with ``tables`` given in Meta API create-table format."""
+        if not re.fullmatch(r"app[A-Za-z0-9]{14}", base_id):
+            raise ValueError(f"{base_id!r} is not a base id (app + 14 letters/digits)")
         with self.state.lock:
             if base_id in self.state.bases:
                 raise ValueError(f"base {base_id} already exists")
