@@ -99,8 +99,8 @@ BROWSE_COLUMNS: tuple[str, ...] = (
     "Badges",
     "Available",
     "Recommended",
-    "Input $/1K",
-    "Output $/1K",
+    "Input $/1M",
+    "Output $/1M",
     "Context",
     "Max output",
     "Features",
@@ -126,8 +126,8 @@ def browse_frame(
         rows["Badges"].append(badges(r, today))
         rows["Available"].append(bool(r.available))
         rows["Recommended"].append(bool(r.recommended))
-        rows["Input $/1K"].append(r.cost_per_1k)
-        rows["Output $/1K"].append(r.output_cost_per_1k)
+        rows["Input $/1M"].append(per_million(r.cost_per_1k))
+        rows["Output $/1M"].append(per_million(r.output_cost_per_1k))
         rows["Context"].append(r.max_tokens)
         rows["Max output"].append(r.max_output_tokens)
         rows["Features"].append(list(r.features))
@@ -140,7 +140,7 @@ def browse_frame(
         rows["Source"].append(r.source or "")
         rows["Detail"].append(detail_link(r, page_path))
     frame = pd.DataFrame(rows, columns=list(BROWSE_COLUMNS))
-    for col in ("Input $/1K", "Output $/1K"):
+    for col in ("Input $/1M", "Output $/1M"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
     for col in ("Context", "Max output"):
         frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
@@ -431,9 +431,24 @@ def _detail_text(detail: dict[str, Any]) -> str:
         return ""
     if "field" in detail:
         return f"{detail['field']}: {detail.get('old')!s} → {detail.get('new')!s}"
-    if "changes" in detail and isinstance(detail["changes"], dict):
-        return "; ".join(f"{k} → {v}" for k, v in detail["changes"].items())
+    changes = detail.get("changes")
+    if isinstance(changes, dict):
+        parts = []
+        for name, change in changes.items():
+            if isinstance(change, list | tuple) and len(change) == 2:
+                parts.append(f"{name}: {_blank(change[0])} → {_blank(change[1])}")
+            else:
+                parts.append(f"{name} → {change}")
+        return "; ".join(parts)
     return ", ".join(f"{k}={v}" for k, v in detail.items())
+
+
+def _blank(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def runs_frame(runs: Iterable[DiscoveryRun]) -> pd.DataFrame:

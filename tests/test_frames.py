@@ -103,8 +103,8 @@ def test_browse_frame_types_and_order() -> None:
     assert list(frame.columns) == list(BROWSE_COLUMNS)
     assert list(frame["Model"]) == ["gpt-4o", "claude"]
     assert list(frame["Provider"]) == ["OpenAI", "Anthropic"]
-    assert frame["Input $/1K"][0] == pytest.approx(0.0025)
-    assert pd.isna(frame["Input $/1K"][1])
+    assert frame["Input $/1M"][0] == pytest.approx(2.5)
+    assert pd.isna(frame["Input $/1M"][1])
     assert frame["Context"][0] == 128_000
     assert pd.isna(frame["Context"][1])
     assert frame["Release"][0] == pd.Timestamp("2024-05-13")
@@ -264,7 +264,20 @@ def test_events_and_runs_frames_newest_first() -> None:
             detail={"field": "Status", "old": "active", "new": "deprecated"},
         ),
     ]
+    events.append(
+        HistoryEvent(
+            "k3",
+            "openai",
+            "a",
+            "edited",
+            datetime(2025, 1, 3, tzinfo=UTC),
+            actor="bo",
+            detail={"changes": {"Notes": [None, "hi"], "Regions": [["us"], ["us", "eu"]]}},
+        )
+    )
     frame = events_frame(events)
+    assert frame["Detail"][0] == "Notes: (empty) → hi; Regions: us → us, eu"
+    frame = frame.iloc[1:].reset_index(drop=True)
     assert frame["Event"].tolist() == ["edited", "added"]
     assert frame["By"][0] == "ana@example.com"
     assert frame["Detail"][0] == "Status: active → deprecated"

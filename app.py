@@ -1,0 +1,43 @@
+"""AI Model Registry dashboard: page config, the navigation table and the shared sidebar.
+
+Run with ``streamlit run app.py``. Nothing here may raise before ``st.navigation`` runs: a broken
+configuration shows an error on the page, never Streamlit's listing of raw files.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="AI Model Registry", page_icon=":material/hub:", layout="wide")
+
+try:
+    from pages import _ui as ui
+except Exception as exc:  # a broken install; still show the navigation and say so
+    ui = None
+    _import_error: str | None = f"The dashboard could not load its modules ({type(exc).__name__})."
+else:
+    _import_error = None
+
+if ui is None:
+    st.navigation([st.Page(lambda: None, title="Error", url_path="error")])
+    st.error(_import_error or "The dashboard could not start.")
+    st.stop()
+
+if ui.auth_configured() and not ui.logged_in():
+    st.navigation([st.Page(ui.login_page, title="Sign in", url_path="signin")]).run()
+    st.stop()
+
+page = st.navigation(ui.navigation_pages())
+
+boot = ui.boot()
+if boot.error:
+    st.error(boot.error, icon=":material/error:")
+    st.caption("The Status page lists each tier and the command that fixes it.")
+
+try:
+    active_filter = ui.sidebar_filters(boot)
+    ui.sidebar_status(boot, active_filter)
+except Exception as exc:  # the sidebar must never take a page down
+    st.sidebar.warning(f"Filters unavailable ({type(exc).__name__}).")
+
+page.run()

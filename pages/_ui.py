@@ -1,0 +1,696 @@
+"""The Streamlit glue, in one place: settings and the service, cached loaders, auth, the sidebar.
+
+Pages import this module and ``registry_core``; they hold no HTTP, SQL or Airtable code.
+
+- **Boot** never raises: a broken configuration becomes :attr:`Boot.error`, shown on the page.
+- **In-memory tier**: ``st.cache_data`` (TTL 1 h, bounded entries) around the resolver's reads,
+  keyed with the registry version marker, so another replica's write shows up at the next
+  version check. "Discover now" and edits clear exactly the entries they change.
+- **Filters** live in the URL: the sidebar widgets are bound to query parameters, named as in
+  :mod:`registry_core.filters`.
+- **Access**: with an ``[auth]`` section in secrets, people sign in (``st.login``) and only
+  ``REGISTRY_EDITORS`` may edit and discover; without it the app is open (see docs/dashboard.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from registry_core.config import Settings
+from registry_core.errors import RegistryError
+from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.filters import (
+    PARAM_AVAILABLE,
+    PARAM_FEATURE,
+    PARAM_PROVIDER,
+    PARAM_SEARCH,
+    PARAM_SORT,
+    PARAM_STATUS,
+    SORT_LABELS,
+    RegistryFilter,
+)
+from registry_core.frames import browse_frame, counts
+from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
+
+log = logging.getLogger("registry.dashboard")
+
+CACHE_TTL_S = 3600
+CACHE_MAX_ENTRIES = 64
+EDITORS_KEY = "REGISTRY_EDITORS"
+ANONYMOUS = "anonymous"
+
+PAGES: dict[str, tuple[str, str, str]] = {
+    # url path: (file, title, icon)
+    "browse": ("pages/browse.py", "Browse", ":material/table_view:"),
+    "model": ("pages/model.py", "Model detail", ":material/info:"),
+    "discover": ("pages/discover.py", "Discover", ":material/radar:"),
+    "history": ("pages/history.py", "History", ":material/timeline:"),
+    "deprecations": ("pages/deprecations.py", "Deprecations", ":material/event_busy:"),
+    "costs": ("pages/costs.py", "Costs", ":material/payments:"),
+    "status": ("pages/status.py", "Status", ":material/monitor_heart:"),
+}
+
+
+def navigation_pages() -> list[Any]:
+    """The ``st.Page`` table; a page whose file is missing is left out, never raised on."""
+    pages = []
+    for url, (path, title, icon) in PAGES.items():
+        try:
+            pages.append(
+                st.Page(path, title=title, icon=icon, url_path=url, default=url == "browse")
+            )
+        except Exception as exc:
+            log.warning("page %s left out: %s", path, type(exc).__name__)
+    return pages
+
+
+# --- secrets and settings -------------------------------------------------------------------
+
+
+def secrets() -> dict[str, Any]:
+    """``st.secrets`` as a plain dict; ``{}`` when there is no (or a broken) secrets.toml."""
+    try:
+        return {str(k): _plain(v) for k, v in st.secrets.to_dict().items()}
+    except FileNotFoundError:
+        return {}  # no secrets.toml: the environment is enough
+    except Exception as exc:  # a malformed secrets.toml must not take the app down
+        log.warning("secrets.toml could not be read (%s); using the environment only", exc)
+        return {}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _fingerprint(values: Mapping[str, Any]) -> str:
+    # the settings identity for cache keys: a hash, so no secret ends up in a key
+    raw = json.dumps(sorted((k, str(v)) for k, v in values.items()), separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Boot:
+    """What the app runs on. ``error`` is a plain-language reason when it cannot run."""
+
+    settings: Settings | None = None
+    service: Any = None  # registry_core.service.ModelRegistryService
+    error: str | None = None
+    fingerprint: str = ""
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.service is not None
+
+
+#: Services by settings fingerprint (one per configuration per process, like st.cache_resource,
+#: but reachable from the cached loaders, which take only hashable arguments).
+_SERVICES: dict[str, Any] = {}
+_SERVICES_LOCK = threading.Lock()
+
+#: How a service is built from settings; tests swap in one with a fake discovery.
+SERVICE_FACTORY: Callable[[Settings], Any] | None = None
+
+
+def _build_service(settings: Settings) -> Any:
+    from registry_core.service import ModelRegistryService
+
+    if SERVICE_FACTORY is not None:
+        return SERVICE_FACTORY(settings)
+    return ModelRegistryService.from_settings(settings)
+
+
+def _seed(service: Any, settings: Settings) -> None:
+    # a fresh machine shows the bundled catalog's models at once; a failure here only means
+    # the resolver falls back to the snapshot or catalog, with a banner
+    from registry_core.seed import seed_if_empty
+
+    try:
+        result = seed_if_empty(service.store, settings.providers)
+    except Exception as exc:
+        log.warning("seeding from the catalog failed: %s", type(exc).__name__)
+        return
+    if result.seeded:
+        log.info("seeded %d models for %s", result.rows, ", ".join(result.providers))
+
+
+def _service(fingerprint: str, settings: Settings) -> Any:
+    with _SERVICES_LOCK:
+        found = _SERVICES.get(fingerprint)
+        if found is None:
+            found = _build_service(settings)
+            _seed(found, settings)
+            _SERVICES[fingerprint] = found
+        return found
+
+
+def reset_services() -> None:
+    """Close and forget every service (tests; a changed configuration)."""
+    with _SERVICES_LOCK:
+        for service in _SERVICES.values():
+            with contextlib.suppress(Exception):
+                service.store.close()
+        _SERVICES.clear()
+
+
+def _describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, RegistryError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"the registry file could not be opened ({exc.strerror or type(exc).__name__})"
+    return f"the registry could not be opened ({type(exc).__name__})"
+
+
+def boot() -> Boot:
+    """Settings and the service for this run. Never raises."""
+    flat = {k: v for k, v in secrets().items() if not isinstance(v, dict)}
+    try:
+        settings = Settings.from_env(os.environ, secrets=flat)
+    except Exception as exc:
+        return Boot(error=f"The configuration is invalid: {_describe_failure(exc)}")
+    fingerprint = _fingerprint({**flat, **os.environ})
+    try:
+        service = _service(fingerprint, settings)
+    except Exception as exc:
+        log.warning("registry service failed to start: %s", type(exc).__name__)
+        return Boot(
+            settings=settings,
+            fingerprint=fingerprint,
+            error=f"The registry could not be opened: {_describe_failure(exc)}",
+        )
+    return Boot(settings=settings, service=service, fingerprint=fingerprint)
+
+
+def require() -> Boot:
+    """The boot, or stop the page (app.py already showed the error)."""
+    b = boot()
+    if not b.ok:
+        st.info("Nothing to show until the problem above is fixed.")
+        st.stop()
+    return b
+
+
+# --- cached loaders (the in-memory tier) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistryView:
+    """One resolved read of the registry, as cached: records plus where and when they came from."""
+
+    records: tuple[ModelRecord, ...]
+    tier: str
+    as_of: datetime  # when the data was fresh (fetch time minus its age)
+    warnings: tuple[str, ...]
+    version: str
+    store: str
+
+    def age_s(self, now: datetime | None = None) -> float:
+        return max(0.0, ((now or datetime.now(UTC)) - self.as_of).total_seconds())
+
+
+def version(b: Boot) -> str:
+    """The registry version marker; ``"unavailable"`` when the store cannot say."""
+    try:
+        return str(b.service.version())
+    except Exception:
+        return "unavailable"
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _load_view(fingerprint: str, version: str, provider_id: str | None) -> RegistryView:
+    service = _SERVICES[fingerprint]
+    res = service.list_models(provider_id)
+    fetched = getattr(res, "fetched_at", None) or datetime.now(UTC)
+    age = float(getattr(res, "age_s", 0.0) or 0.0)
+    as_of = fetched if fetched.tzinfo else fetched.replace(tzinfo=UTC)
+    return RegistryView(
+        records=tuple(res.records),
+        tier=str(res.tier),
+        as_of=as_of - pd.Timedelta(seconds=age).to_pytimedelta(),
+        warnings=tuple(str(w) for w in res.warnings),
+        version=version,
+        store=str(getattr(service.store, "name", "registry")),
+    )
+
+
+def load_view(b: Boot, provider_id: str | None = None) -> RegistryView:
+    """All records (or one provider's), from the in-memory tier when warm."""
+    return _load_view(b.fingerprint, version(b), provider_id)
+
+
+@dataclass(frozen=True)
+class BrowseTable:
+    frame: pd.DataFrame
+    keys: tuple[tuple[str, str], ...]
+    total: int
+    deprecated: int
+    retiring_soon: int
+    unavailable: int
+    providers: int
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _browse_table(
+    fingerprint: str, version: str, filter_key: str, today: date, page_path: str
+) -> BrowseTable:
+    flt = RegistryFilter.from_query_params(json.loads(filter_key))
+    view = _load_view(fingerprint, version, None)
+    shown = flt.apply(view.records)
+    c = counts(shown, today)
+    return BrowseTable(
+        frame=browse_frame(shown, today, page_path=page_path),
+        keys=tuple(r.key for r in shown),
+        total=len(view.records),
+        deprecated=c.deprecated,
+        retiring_soon=c.retiring_soon,
+        unavailable=c.unavailable,
+        providers=c.providers,
+    )
+
+
+def browse_table(b: Boot, flt: RegistryFilter, today: date) -> BrowseTable:
+    """The Browse frame for a filter; the warm path is one cache hit."""
+    key = json.dumps(flt.to_query_params(), sort_keys=True)
+    return _browse_table(b.fingerprint, version(b), key, today, "model")
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _load_events(
+    fingerprint: str, version: str, provider_id: str | None, model_id: str | None
+) -> list[HistoryEvent]:
+    return list(_SERVICES[fingerprint].history(provider_id, model_id))
+
+
+def load_events(
+    b: Boot, provider_id: str | None = None, model_id: str | None = None
+) -> list[HistoryEvent]:
+    return _load_events(b.fingerprint, version(b), provider_id, model_id)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _load_runs(
+    fingerprint: str, version: str, provider_id: str | None, limit: int
+) -> list[DiscoveryRun]:
+    return list(_SERVICES[fingerprint].runs(provider_id, limit=limit))
+
+
+def load_runs(b: Boot, provider_id: str | None = None, limit: int = 200) -> list[DiscoveryRun]:
+    return _load_runs(b.fingerprint, version(b), provider_id, limit)
+
+
+def invalidate(
+    b: Boot, old_version: str, providers: Sequence[str] = (), model: str | None = None
+) -> None:
+    """Forget exactly the cached reads a change to ``providers`` (or one model) touched.
+
+    The version marker moves on with every write, so later reads miss anyway; clearing the old
+    entries frees their memory, and runs (recorded even when nothing changed) are refreshed.
+    """
+    fp = b.fingerprint
+    for version_ in {old_version, version(b)}:
+        _load_view.clear(fp, version_, None)
+        _load_runs.clear(fp, version_, None, 200)
+        _load_events.clear(fp, version_, None, None)
+        for provider in providers:
+            _load_view.clear(fp, version_, provider)
+            _load_runs.clear(fp, version_, provider, 200)
+            _load_events.clear(fp, version_, provider, None)
+            if model is not None:
+                _load_events.clear(fp, version_, provider, model)
+    # the Browse tables are keyed by filter too: drop them all (cheap to rebuild from the view)
+    _browse_table.clear()
+
+
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def _load_health(fingerprint: str) -> Any:
+    return _SERVICES[fingerprint].store.health()
+
+
+def load_health(b: Boot) -> Any:
+    """The store's :class:`StoreHealth`, checked at most once a minute."""
+    return _load_health(b.fingerprint)
+
+
+def recheck_health(b: Boot) -> None:
+    _load_health.clear(b.fingerprint)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=8, show_spinner=False)
+def _load_row_warnings(fingerprint: str, version: str) -> list[str]:
+    return [str(w) for w in _SERVICES[fingerprint].store.list_models().warnings]
+
+
+def load_row_warnings(b: Boot) -> list[str]:
+    """Cells of the registry that could not be read as typed (people edit it by hand)."""
+    return _load_row_warnings(b.fingerprint, version(b))
+
+
+def changed_fields(record: ModelRecord, proposed: Mapping[str, Any]) -> dict[str, Any]:
+    """Attribute -> new value, for each proposed value that differs from ``record``'s."""
+    out: dict[str, Any] = {}
+    for attr, new in proposed.items():
+        old = getattr(record, attr)
+        old_cmp = list(old) if isinstance(old, tuple) else old
+        new_cmp = list(new) if isinstance(new, tuple) else new
+        if isinstance(old_cmp, float) and isinstance(new_cmp, float):
+            if abs(old_cmp - new_cmp) <= 1e-12:
+                continue
+        elif old_cmp == new_cmp or (old_cmp in (None, "", []) and new_cmp in (None, "", [])):
+            continue
+        out[attr] = new
+    return out
+
+
+def find_record(view: RegistryView, provider_id: str, model_id: str) -> ModelRecord | None:
+    for record in view.records:
+        if record.provider_id == provider_id and record.model_id == model_id:
+            return record
+    return None
+
+
+# --- discovery --------------------------------------------------------------------------------
+
+
+def credential_labels(b: Boot) -> dict[str, list[str]]:
+    """Provider -> names of its configured credentials (never the keys)."""
+    out: dict[str, list[str]] = {}
+    try:
+        for credential in b.service.credentials():
+            out.setdefault(credential.provider_id, []).append(credential.name)
+    except Exception as exc:
+        st.warning(f"Credentials could not be read: {_describe_failure(exc)}")
+    return out
+
+
+def run_discovery(
+    b: Boot, providers: Sequence[str], validate: str, bars: Mapping[str, Any]
+) -> list[Any]:
+    """Run ``service.discover`` on a worker thread, feeding progress bars from this thread.
+
+    Discovery calls its progress callback from its own threads, where Streamlit elements
+    cannot be updated; events go through a queue and this (the script's) thread draws them.
+    """
+    events: queue.Queue[Any] = queue.Queue()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["reports"] = b.service.discover(
+                list(providers), trigger="user", validate=validate, progress=events.put
+            )
+        except BaseException as exc:
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="dashboard-discover", daemon=True)
+    worker.start()
+    while worker.is_alive() or not events.empty():
+        try:
+            event = events.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        _draw_progress(bars, event)
+    worker.join()
+    if "error" in box:
+        error = box["error"]
+        message = _describe_failure(error)
+        for bar in bars.values():
+            bar.progress(1.0, text=f"failed: {message}")
+        st.error(f"Discovery could not run: {message}")
+        return []
+    reports: list[Any] = box.get("reports", [])
+    for report in reports:
+        bar = bars.get(report.provider_id)
+        if bar is not None:
+            seen = report.run.models_seen if report.run else 0
+            text = f"{report.credential}: {report.outcome}, {seen} models"
+            bar.progress(1.0, text=text)
+    return reports
+
+
+def _draw_progress(bars: Mapping[str, Any], event: Any) -> None:
+    bar = bars.get(getattr(event, "provider_id", ""))
+    if bar is None:
+        return
+    stage = getattr(event, "stage", "")
+    models = getattr(event, "models", 0)
+    pages = getattr(event, "pages", 0)
+    if stage == "started":
+        bar.progress(0.05, text=f"{event.provider_id}: listing…")
+    elif stage == "page":
+        bar.progress(
+            min(0.9, 0.1 + 0.1 * pages), text=f"{event.provider_id}: {models} models so far"
+        )
+    elif stage == "finished":
+        bar.progress(1.0, text=f"{event.provider_id}: {models} models listed")
+    elif stage == "failed":
+        bar.progress(1.0, text=f"{event.provider_id}: failed — {event.message or 'see below'}")
+
+
+def summarise_reports(reports: Sequence[Any]) -> list[dict[str, Any]]:
+    """Plain dicts (safe to keep in session state) with the plain-language message and diff."""
+    out = []
+    for r in reports:
+        diff = r.diff.to_dict() if hasattr(r.diff, "to_dict") else {}
+        out.append(
+            {
+                "provider_id": r.provider_id,
+                "credential": r.credential,
+                "outcome": r.outcome,
+                "message": r.message or (str(r.error) if r.error else ""),
+                "warnings": list(r.warnings),
+                "diff": {
+                    "added": list(diff.get("added", [])),
+                    "removed": list(diff.get("removed", [])),
+                    "returned": list(diff.get("returned", [])),
+                    "missing": list(diff.get("missing", [])),
+                    "changed": dict(diff.get("changed", {})),
+                },
+            }
+        )
+    return out
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def auth_configured() -> bool:
+    """Whether secrets have an ``[auth]`` section (then people must sign in)."""
+    return isinstance(secrets().get("auth"), dict)
+
+
+def user_email() -> str | None:
+    """The signed-in person's email (or name), or ``None``."""
+    try:
+        if not st.user.is_logged_in:
+            return None
+        return str(st.user.get("email") or st.user.get("name") or "") or None
+    except Exception:
+        return None
+
+
+def logged_in() -> bool:
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:
+        return False
+
+
+def editors() -> list[str]:
+    """``REGISTRY_EDITORS`` from secrets (a list) or the environment (comma-separated)."""
+    raw: Any = secrets().get(EDITORS_KEY)
+    if raw is None:
+        raw = os.environ.get(EDITORS_KEY, "")
+    items = raw.split(",") if isinstance(raw, str) else list(raw or [])
+    return [str(i).strip().lower() for i in items if str(i).strip()]
+
+
+def is_editor(email: str | None, allowed: Sequence[str]) -> bool:
+    """``*`` allows every signed-in person, ``@example.com`` a whole domain, else exact emails."""
+    if not email:
+        return False
+    email = email.strip().lower()
+    for entry in allowed:
+        if entry == "*" or entry == email:
+            return True
+        if entry.startswith("@") and email.endswith(entry):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Access:
+    may_edit: bool
+    editor: str  # name written into history events
+    reason: str  # why not, in plain language ("" when allowed)
+
+
+def access(b: Boot) -> Access:
+    """Who is using the app and whether they may edit and discover."""
+    if b.service is not None and not getattr(b.service.store, "writable", False):
+        return Access(False, ANONYMOUS, "The registry is read-only here (AIRTABLE_MODE=read).")
+    if not auth_configured():
+        return Access(True, ANONYMOUS, "")
+    email = user_email()
+    if email is None:
+        return Access(False, ANONYMOUS, "Sign in to edit or discover.")
+    if is_editor(email, editors()):
+        return Access(True, email, "")
+    return Access(
+        False,
+        email,
+        f"{email} is not in {EDITORS_KEY}; ask an admin to add you to edit or discover.",
+    )
+
+
+def _auth_provider() -> str | None:
+    section = secrets().get("auth") or {}
+    if "client_id" in section:
+        return None
+    named = [k for k, v in section.items() if isinstance(v, dict)]
+    return named[0] if named else None
+
+
+def login_page() -> None:
+    """The only page people see before they sign in."""
+    st.title("AI Model Registry")
+    st.write("Sign in to see which AI models your team can use.")
+    provider = _auth_provider()
+    st.button(
+        "Sign in", type="primary", on_click=(lambda: st.login(provider) if provider else st.login())
+    )
+
+
+# --- sidebar ----------------------------------------------------------------------------------
+
+
+def provider_options(b: Boot) -> list[str]:
+    known = list(b.settings.providers) if b.settings else []
+    if b.ok:
+        with contextlib.suppress(Exception):
+            known += sorted({r.provider_id for r in load_view(b).records})
+    return list(dict.fromkeys(known))
+
+
+def sidebar_filters(b: Boot) -> RegistryFilter:
+    """The shared filters; bound to the URL so a filtered view is a shareable link."""
+    sb = st.sidebar
+    sb.multiselect("Provider", provider_options(b), key=PARAM_PROVIDER, bind="query-params")
+    sb.multiselect("Status", list(STATUS_OPTIONS), key=PARAM_STATUS, bind="query-params")
+    sb.multiselect(
+        "Features",
+        list(FEATURE_OPTIONS),
+        key=PARAM_FEATURE,
+        bind="query-params",
+        help="Models must have every feature chosen.",
+    )
+    sb.text_input("Search", key=PARAM_SEARCH, bind="query-params", placeholder="gpt-4o, sonnet…")
+    sb.toggle("Available only", key=PARAM_AVAILABLE, bind="query-params")
+    sb.selectbox("Sort", list(SORT_LABELS), key=PARAM_SORT, bind="query-params")
+    return current_filter()
+
+
+def current_filter() -> RegistryFilter:
+    """The filter the sidebar widgets hold in this run."""
+    state = st.session_state
+    return RegistryFilter.from_query_params(
+        {
+            PARAM_PROVIDER: list(state.get(PARAM_PROVIDER) or []),
+            PARAM_STATUS: list(state.get(PARAM_STATUS) or []),
+            PARAM_FEATURE: list(state.get(PARAM_FEATURE) or []),
+            PARAM_SEARCH: str(state.get(PARAM_SEARCH) or ""),
+            PARAM_AVAILABLE: "true" if state.get(PARAM_AVAILABLE) else "",
+            PARAM_SORT: str(state.get(PARAM_SORT) or "provider"),
+        }
+    )
+
+
+def human_age(seconds: float) -> str:
+    """``"just now"``, ``"5 min old"``, ``"3 h old"``, ``"2 days old"``."""
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min old"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)} h old"
+    return f"{int(seconds // 86400)} days old"
+
+
+TIER_LABELS = {
+    "memory": "in-memory cache",
+    "registry": "the registry",
+    "api": "a live provider listing",
+    "snapshot": "the last-known-good snapshot",
+    "catalog": "the bundled reference catalog",
+}
+
+
+def store_label(b: Boot) -> str:
+    if b.settings is not None and b.settings.airtable.enabled:
+        return f"Airtable ({b.settings.airtable.mode})"
+    return "SQLite"
+
+
+def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
+    """The one-line description of the filters, the active store and the data's age."""
+    if not b.ok:
+        return
+    try:
+        view = load_view(b)
+    except Exception:
+        st.sidebar.caption(f"Store: {store_label(b)} — unreadable")
+        return
+    shown = sum(1 for r in view.records if flt.matches(r))
+    st.sidebar.caption(flt.describe(shown))
+    st.sidebar.caption(
+        f"Store: **{store_label(b)}** · data {human_age(view.age_s())} · "
+        f"served from {TIER_LABELS.get(view.tier, view.tier)}"
+    )
+    who = user_email()
+    if who:
+        st.sidebar.caption(f"Signed in as {who}")
+        st.sidebar.button("Sign out", on_click=st.logout)
+
+
+def banners(view: RegistryView) -> None:
+    """Warnings from the resolver (what is served instead of what), never a traceback."""
+    for message in view.warnings[:5]:
+        st.warning(message, icon=":material/warning:")
+    if len(view.warnings) > 5:
+        with st.expander(f"{len(view.warnings) - 5} more warnings"):
+            for message in view.warnings[5:]:
+                st.write(message)
+
+
+def safely(what: str, fn: Callable[[], Any]) -> Any:
+    """Run a registry call; on failure show what went wrong in plain language and return None."""
+    try:
+        return fn()
+    except RegistryError as exc:
+        st.error(f"Could not {what}: {exc}")
+    except Exception as exc:
+        log.exception("dashboard: %s failed", what)
+        st.error(f"Could not {what} ({type(exc).__name__}). The Status page shows what is wrong.")
+    return None
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def page_path(name: str) -> str:
+    return PAGES[name][0]

@@ -1,0 +1,71 @@
+"""Browse: the registry as a table, filtered by the sidebar; selecting a row opens its detail."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import _ui as ui
+from registry_core.frames import model_ref
+from registry_core.records import ModelRecord
+
+b = ui.require()
+flt = ui.current_filter()
+view = ui.safely("read the registry", lambda: ui.load_view(b))
+if view is None:
+    st.stop()
+table = ui.browse_table(b, flt, ui.today())
+
+st.title("AI models")
+ui.banners(view)
+st.caption(
+    f"{flt.describe(len(table.keys))} (of {table.total:,}) · from {ui.store_label(b)}, "
+    f"served from {ui.TIER_LABELS.get(view.tier, view.tier)} · "
+    f"data {ui.human_age(view.age_s())}"
+)
+
+cols = st.columns(5)
+cols[0].metric("Shown", f"{len(table.keys):,}")
+cols[1].metric("Providers", table.providers)
+cols[2].metric("Deprecated", table.deprecated)
+cols[3].metric("Retiring soon", table.retiring_soon, help="Retirement within 90 days")
+cols[4].metric("Unavailable", table.unavailable, help="Not in the provider's last listing")
+
+event = st.dataframe(
+    table.frame,
+    key="browse_table",
+    hide_index=True,
+    width="stretch",
+    height=600,
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "Provider": st.column_config.TextColumn("Provider", width="small"),
+        "Model": st.column_config.TextColumn("Model", pinned=True),
+        "Badges": st.column_config.ListColumn("Badges", help="deprecated / retiring soon / …"),
+        "Available": st.column_config.CheckboxColumn("Available", help="In the last listing"),
+        "Recommended": st.column_config.CheckboxColumn("Recommended"),
+        "Input $/1M": st.column_config.NumberColumn(
+            "Input $/1M", format="$%.3f", help="USD per million input tokens"
+        ),
+        "Output $/1M": st.column_config.NumberColumn(
+            "Output $/1M", format="$%.3f", help="USD per million output tokens"
+        ),
+        "Context": st.column_config.NumberColumn("Context", format="localized"),
+        "Max output": st.column_config.NumberColumn("Max output", format="localized"),
+        "Features": st.column_config.ListColumn("Features"),
+        "Release": st.column_config.DateColumn("Release", format="YYYY-MM-DD"),
+        "Deprecation": st.column_config.DateColumn("Deprecation", format="YYYY-MM-DD"),
+        "Retirement": st.column_config.DateColumn("Retirement", format="YYYY-MM-DD"),
+        "Last verified": st.column_config.DatetimeColumn("Last verified", format="distance"),
+        "Detail": st.column_config.LinkColumn("Detail", display_text="Open"),
+    },
+)
+
+rows = event.selection.rows if event is not None else []
+if rows and rows[0] < len(table.keys):
+    provider_id, model_id = table.keys[rows[0]]
+    ref = model_ref(ModelRecord(provider_id, model_id))
+    st.switch_page(ui.page_path("model"), query_params={"model": ref})
+
+if not table.keys:
+    st.info("No model matches these filters. Clear some in the sidebar.")

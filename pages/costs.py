@@ -1,0 +1,78 @@
+"""Costs: per 1K and per 1M tokens, a comparison chart, and CSV export of the filtered rows."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from pages import _ui as ui
+from registry_core.export import DEFAULT_EXPORT_COLUMNS, EXPORT_COLUMNS, records_to_csv
+from registry_core.frames import cost_chart_frame, cost_frame
+
+b = ui.require()
+view = ui.safely("read the registry", lambda: ui.load_view(b))
+if view is None:
+    st.stop()
+flt = ui.current_filter()
+records = flt.apply(view.records)
+
+st.title("Costs")
+ui.banners(view)
+st.caption(flt.describe(len(records)) + " · prices in USD; the sidebar filters apply")
+
+costs = cost_frame(records)
+st.dataframe(
+    costs,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Input $/1K": st.column_config.NumberColumn("Input $/1K", format="$%.6f"),
+        "Output $/1K": st.column_config.NumberColumn("Output $/1K", format="$%.6f"),
+        "Input $/1M": st.column_config.NumberColumn("Input $/1M", format="$%.3f"),
+        "Output $/1M": st.column_config.NumberColumn("Output $/1M", format="$%.3f"),
+        "Context": st.column_config.NumberColumn("Context", format="localized"),
+    },
+)
+unpriced = len(records) - len(costs)
+if unpriced:
+    st.caption(f"{unpriced} model(s) in this view have no price recorded and are left out.")
+
+st.subheader("Comparison")
+top = st.slider("Models to compare (most expensive first)", 5, 50, 20, key="costs_top")
+chart_rows = cost_chart_frame(records, limit=top)
+if chart_rows.empty:
+    st.caption("No priced model in this view.")
+else:
+    chart = (
+        alt.Chart(chart_rows)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Model:N", sort=None, title=None),
+            x=alt.X("USD per 1M tokens:Q"),
+            color=alt.Color(
+                "Kind:N", scale=alt.Scale(domain=["input", "output"], range=["#6366f1", "#f59e0b"])
+            ),
+            yOffset="Kind:N",
+            tooltip=["Model:N", "Kind:N", alt.Tooltip("USD per 1M tokens:Q", format="$.3f")],
+        )
+        .properties(height=max(160, 28 * chart_rows["Model"].nunique()))
+    )
+    st.altair_chart(chart, width="stretch")
+
+st.subheader("Export")
+columns = st.multiselect(
+    "Columns", list(EXPORT_COLUMNS), default=list(DEFAULT_EXPORT_COLUMNS), key="export_columns"
+)
+st.download_button(
+    f"Download CSV ({len(records):,} rows)",
+    data=records_to_csv(records, columns or list(DEFAULT_EXPORT_COLUMNS)),
+    file_name="ai-models.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="export_csv",
+    on_click="ignore",
+)
+st.caption(
+    "Exactly the rows in this view. Text cells that start with = + - @ are prefixed with ' "
+    "so spreadsheets do not run them as formulas."
+)

@@ -1,0 +1,135 @@
+"""Discover now: list providers' models live, with progress, then show what changed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages import _ui as ui
+from registry_core.filters import provider_label
+
+VALIDATION_MODES = {
+    "none": "Listing only (free): a successful listing proves the key",
+    "retrieve": "Retrieve each model (free, slower) where the provider allows it",
+    "probe": "Probe each chat model with a 1-token request (costs a little money)",
+}
+
+b = ui.require()
+st.title("Discover now")
+st.write(
+    "Ask each provider which models your keys can use right now, and write what changed to "
+    "the registry."
+)
+
+configured = ui.credential_labels(b)
+providers = list(b.settings.providers) if b.settings else []
+providers += [p for p in configured if p not in providers]
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Provider": provider_label(p),
+                "Credentials": ", ".join(configured.get(p, [])),
+                "Configured": bool(configured.get(p)),
+                "To configure": "" if configured.get(p) else f"set {p.upper()}_API_KEY",
+            }
+            for p in providers
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={"Configured": st.column_config.CheckboxColumn("Configured")},
+)
+st.caption("Credentials are shown by name only; keys never leave the server.")
+
+who = ui.access(b)
+mode = st.radio(
+    "Validation",
+    list(VALIDATION_MODES),
+    format_func=lambda m: VALIDATION_MODES[m],
+    key="discover_validation",
+    horizontal=False,
+)
+ready = [p for p in providers if configured.get(p)]
+chosen: list[str] | None = None
+buttons = st.columns(max(1, min(len(ready), 6)) + 1)
+if buttons[0].button(
+    "Discover all",
+    type="primary",
+    disabled=not (who.may_edit and ready),
+    help=who.reason or (None if ready else "No provider has a key configured."),
+    key="discover_all",
+):
+    chosen = ready
+for index, provider_id in enumerate(ready):
+    column = buttons[1 + index % (len(buttons) - 1)]
+    if column.button(
+        provider_label(provider_id),
+        key=f"discover_{provider_id}",
+        disabled=not who.may_edit,
+        help=who.reason or None,
+    ):
+        chosen = [provider_id]
+if not who.may_edit:
+    st.info(who.reason)
+if not ready:
+    st.info(
+        "No provider has a key configured. Set e.g. OPENAI_API_KEY in the environment or in "
+        ".streamlit/secrets.toml, then restart the dashboard."
+    )
+
+if chosen:
+    old_version = ui.version(b)
+    with st.status(f"Discovering {len(chosen)} provider(s)…", expanded=True) as box:
+        bars = {p: box.progress(0.0, text=f"{provider_label(p)}: waiting") for p in chosen}
+        reports = ui.run_discovery(b, chosen, mode, bars)
+        failed = [r for r in reports if not r.ok]
+        box.update(
+            label="Discovery finished" + (f" — {len(failed)} failed" if failed else ""),
+            state="error" if failed and len(failed) == len(reports) else "complete",
+            expanded=False,
+        )
+    ui.invalidate(b, old_version, chosen)
+    st.session_state["_discover_reports"] = ui.summarise_reports(reports)
+
+for summary in st.session_state.get("_discover_reports", []):
+    title = f"{provider_label(summary['provider_id'])} ({summary['credential']})"
+    if summary["outcome"] == "failed":
+        st.error(f"**{title}**: {summary['message']}", icon=":material/error:")
+        continue
+    if summary["outcome"] == "suspect":
+        st.warning(f"**{title}**: {summary['message']}")
+    else:
+        st.success(f"**{title}**: {summary['message']}")
+    for warning in summary["warnings"]:
+        st.warning(warning)
+    diff = summary["diff"]
+    with st.expander(
+        f"Changes for {title}: {len(diff['added'])} added, {len(diff['removed'])} removed, "
+        f"{len(diff['changed'])} changed",
+        expanded=bool(diff["added"] or diff["removed"] or diff["changed"]),
+    ):
+        if not (diff["added"] or diff["removed"] or diff["changed"] or diff["returned"]):
+            st.caption("Nothing changed.")
+        cols = st.columns(3)
+        cols[0].markdown("**Added**\n\n" + "\n".join(f"- `{m}`" for m in diff["added"]))
+        cols[1].markdown("**Removed**\n\n" + "\n".join(f"- `{m}`" for m in diff["removed"]))
+        if diff["returned"]:
+            cols[2].markdown("**Back**\n\n" + "\n".join(f"- `{m}`" for m in diff["returned"]))
+        if diff["missing"]:
+            cols[2].markdown(
+                "**Missing, within the grace period**\n\n"
+                + "\n".join(f"- `{m}`" for m in diff["missing"])
+            )
+        if diff["changed"]:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {"Model": model, "Field": name, "Old": str(old), "New": str(new)}
+                        for model, fields in diff["changed"].items()
+                        for name, (old, new) in fields.items()
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )

