@@ -24,6 +24,7 @@ from typing import Any
 
 import pydantic
 import requests
+import urllib3
 from pyairtable import Api
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -241,6 +242,12 @@ def _scrub(text: str, token: str | None) -> str:
     return re.sub(r"\bpat[A-Za-z0-9]{10,}\.[A-Za-z0-9]+", "***", text)
 
 
+def _timed_out(exc: BaseException) -> bool:
+    # after the read retry, requests wraps urllib3's ReadTimeoutError in a ConnectionError
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.TimeoutError)
+
+
 def translate(exc: BaseException, *, what: str, token: str | None = None) -> RegistryError:
     """The :class:`RegistryError` for a failure of one Airtable call about ``what``.
 
@@ -259,7 +266,7 @@ def translate(exc: BaseException, *, what: str, token: str | None = None) -> Reg
                 hint="another client is using this base's 5 requests/s; try again in a minute",
             )
         return UnavailableError(f"Airtable kept failing for {what} ({reason[:200]})")
-    if isinstance(exc, requests.Timeout):
+    if isinstance(exc, requests.Timeout) or _timed_out(exc):
         return UnavailableError(
             f"Airtable did not answer in time for {what}",
             hint="Airtable may be slow or down; try again later",
