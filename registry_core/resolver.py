@@ -282,8 +282,12 @@ class Resolver:
         self.settings = settings or Settings()
         self._discover = discover
         self._catalog_records = catalog_records
-        self.cache: ResolutionCache = cache or TTLCache(self.settings.cache_ttl_s)
-        self.snapshot = snapshot or SnapshotFile(self.settings.snapshot_path)
+        self.cache: ResolutionCache = (
+            cache if cache is not None else TTLCache(self.settings.cache_ttl_s)
+        )
+        self.snapshot = (
+            snapshot if snapshot is not None else SnapshotFile(self.settings.snapshot_path)
+        )
         self.clock = clock
         self.monotonic = monotonic
         self.fallback_ttl_s = min(fallback_ttl_s, self.settings.cache_ttl_s)
@@ -348,6 +352,22 @@ class Resolver:
     def _age(self, records: Sequence[ModelRecord]) -> float | None:
         newest = newest_verification(records)
         return None if newest is None else max(0.0, (self.clock() - newest).total_seconds())
+
+    def _credential_age(self, provider_id: str, label: str) -> float | None:
+        """Seconds since ``label`` last listed the provider successfully (from the runs).
+
+        A named, non-primary credential may see models the primary one does not; the records'
+        Last Verified says nothing about it, its own last run does. One extra store read, only
+        on a memory miss, only for such credentials.
+        """
+        try:
+            runs = self.store.list_runs(provider_id, 50)
+        except RegistryError:
+            return None
+        for run in runs:
+            if run.credential == label and run.outcome in ("ok", "suspect"):
+                return max(0.0, (self.clock() - run.started_at).total_seconds())
+        return None
 
     def _save_snapshot(
         self, provider_id: str, records: Sequence[ModelRecord], version: str
@@ -421,7 +441,7 @@ class Resolver:
             if existing is not None:
                 self._save_snapshot(provider_id, existing, version)
                 visible = filter_visible(existing, label)
-                age = self._age(visible)
+                age = self._age(visible) if primary else self._credential_age(provider_id, label)
                 if visible and age is not None and age <= self.settings.freshness_s:
                     answer = Resolution(visible, "registry", age, [], version, self.clock())
                     self.cache.set(key, answer)

@@ -1,0 +1,229 @@
+"""Fixtures for the resolver tests: an in-memory store that can go down, a scripted provider
+listing, a hand-driven clock, and settings that keep every file under ``tmp_path``."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from registry_core.config import Settings
+from registry_core.errors import RegistryError, UnavailableError
+from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.providers.base import Credential, DiscoveredModel
+from registry_core.records import LoadResult, ModelRecord
+from registry_core.stores.base import StoreHealth, UpsertResult
+
+DATA = Path(__file__).parent / "data"
+T0 = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def load_listing(name: str, provider_id: str = "openai") -> list[DiscoveredModel]:
+    """A provider listing from tests/resolver/data/<name>.json (ids + optional facts)."""
+    rows = json.loads((DATA / f"{name}.json").read_text())
+    for row in rows:
+        row["features"] = tuple(row.get("features", ()))
+    return [DiscoveredModel(provider_id=provider_id, **row) for row in rows]
+
+
+class Clock:
+    """A clock the test moves by hand; gives both wall time and a monotonic reading."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self.now
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return (self.now - T0).total_seconds()
+
+    def advance(self, **delta: float) -> None:
+        with self._lock:
+            self.now += timedelta(**delta)
+
+
+class MemoryStore:
+    """A RegistryStore in memory. ``down = True`` makes every call raise UnavailableError."""
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], ModelRecord] = {}
+        self.events: dict[str, HistoryEvent] = {}
+        self.runs: dict[str, DiscoveryRun] = {}
+        self.version = 0
+        self.down = False
+        self.read_only = False
+        self.calls: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def _enter(self, name: str) -> None:
+        with self._lock:
+            self.calls[name] = self.calls.get(name, 0) + 1
+        if self.down:
+            raise UnavailableError("the memory registry is down (test)", hint="wait")
+
+    @property
+    def writable(self) -> bool:
+        return not self.read_only
+
+    def list_models(self, provider_id: str | None = None) -> LoadResult:
+        self._enter("list_models")
+        with self._lock:
+            rows = [r for r in self.rows.values() if provider_id in (None, r.provider_id)]
+        return LoadResult(records=rows)
+
+    def upsert_models(self, records: Sequence[ModelRecord]) -> UpsertResult:
+        self._enter("upsert_models")
+        out = UpsertResult()
+        with self._lock:
+            for record in records:
+                old = self.rows.get(record.key)
+                if old == record:
+                    out.unchanged += 1
+                    continue
+                self.rows[record.key] = record
+                if old is None:
+                    out.created += 1
+                else:
+                    out.updated += 1
+        return out
+
+    def append_events(self, events: Sequence[HistoryEvent]) -> int:
+        self._enter("append_events")
+        new = 0
+        with self._lock:
+            for event in events:
+                if event.event_key not in self.events:
+                    self.events[event.event_key] = event
+                    new += 1
+        return new
+
+    def list_events(
+        self,
+        provider_id: str | None = None,
+        model_id: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[HistoryEvent]:
+        self._enter("list_events")
+        rows = sorted(
+            (
+                e
+                for e in self.events.values()
+                if provider_id in (None, e.provider_id)
+                and model_id in (None, e.model_id)
+                and (since is None or e.at >= since)
+            ),
+            key=lambda e: e.at,
+        )
+        return rows[-limit:] if limit else rows
+
+    def record_run(self, run: DiscoveryRun) -> None:
+        self._enter("record_run")
+        with self._lock:
+            self.runs[run.run_id] = run
+
+    def list_runs(
+        self, provider_id: str | None = None, limit: int | None = None
+    ) -> list[DiscoveryRun]:
+        self._enter("list_runs")
+        rows = sorted(
+            (r for r in self.runs.values() if provider_id in (None, r.provider_id)),
+            key=lambda r: r.started_at,
+            reverse=True,
+        )
+        return rows[:limit] if limit else rows
+
+    def get_version(self) -> str:
+        self._enter("get_version")
+        return str(self.version)
+
+    def bump_version(self) -> str:
+        self._enter("bump_version")
+        with self._lock:
+            self.version += 1
+            return str(self.version)
+
+    def health(self) -> StoreHealth:
+        return StoreHealth("memory", "memory", not self.down, not self.read_only, True)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class FakeDiscover:
+    """A scripted provider: returns ``models`` (per provider), or raises ``error``."""
+
+    models: dict[str, list[DiscoveredModel]] = field(default_factory=dict)
+    error: RegistryError | None = None
+    gate: threading.Event | None = None  # when set, calls block until the gate opens
+    calls: int = 0
+    seen: list[Credential] = field(default_factory=list)
+    per_secret: dict[str, list[DiscoveredModel]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def __call__(self, credential: Credential, **_: Any) -> list[DiscoveredModel]:
+        with self._lock:
+            self.calls += 1
+            self.seen.append(credential)
+        if self.gate is not None:
+            self.gate.wait(10)
+        if self.error is not None:
+            raise self.error
+        if credential.secret and credential.secret in self.per_secret:
+            return list(self.per_secret[credential.secret])
+        return list(self.models.get(credential.provider_id, []))
+
+
+def models(provider_id: str, *ids: str, **facts: Any) -> list[DiscoveredModel]:
+    """Discovered models with the same ``facts`` (``features=("chat",)`` ...)."""
+    return [DiscoveredModel(provider_id, model_id, **facts) for model_id in ids]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path,
+        db_path=tmp_path / "registry.db",
+        snapshot_path=tmp_path / "snapshot.json",
+        providers=("openai", "anthropic"),
+        cache_key_secret="test-secret",
+    )
+
+
+@pytest.fixture
+def catalog_records() -> Callable[[str], list[ModelRecord]]:
+    def records(provider_id: str) -> list[ModelRecord]:
+        return [
+            ModelRecord(
+                provider_id,
+                f"{provider_id}-catalog-model",
+                discovery_method="fallback",
+                source="catalog",
+                features=("chat",),
+            )
+        ]
+
+    return records
