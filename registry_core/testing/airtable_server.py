@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from registry_core.testing.airtable import (
@@ -72,20 +74,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.base not in server.state.bases:
         server.add_base(args.base, record_cap=args.record_cap)
+    server.start()  # bind first, so --port 0 prints the port actually chosen
     shown = args.host if args.host != "0.0.0.0" else "127.0.0.1"
     print(
         "Airtable stand-in — local only, data in memory" + (f" + {args.data}" if args.data else "")
     )
-    print(f"  AIRTABLE_ENDPOINT_URL=http://{shown}:{args.port}")
+    print(f"  AIRTABLE_ENDPOINT_URL=http://{shown}:{server.port}")
     # Only the fixed, documented dev token is shown; a token given on the command line is not.
     shown_token = args.token if args.token == DEFAULT_TOKEN else "<the --token you gave>"
     print(f"  AIRTABLE_API_KEY={shown_token}")
     print(f"  AIRTABLE_BASE_ID={args.base}")
     print("Ctrl-C to stop.", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        server.serve_forever()
+        while not stop.wait(0.5):
+            pass
     except KeyboardInterrupt:
-        print("stopped")
+        pass
+    server.stop()
+    print("stopped")
     return 0
 
 

@@ -90,16 +90,6 @@ class AirtableStandIn:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def serve_forever(self) -> None:
-        """Serve in the calling thread until interrupted (the command-line entry point)."""
-        server = StandInHTTPServer((self._host, self._port), self.state)
-        self._server = server
-        try:
-            server.serve_forever(poll_interval=0.2)
-        finally:
-            server.server_close()
-            self._server = None
-
     def __enter__(self) -> AirtableStandIn:
         return self.start()
 
