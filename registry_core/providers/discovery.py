@@ -94,8 +94,9 @@ def _finish(models: list[DiscoveredModel], credential: Credential) -> list[Disco
             continue
         seen.add(m.model_id)
         unique.append(m)
-    dates = {m.release_date for m in unique}
-    if len(unique) >= 3 and len(dates) == 1 and None not in dates:
+    listed = [m for m in unique if "listed_as_alias_of" not in m.raw]
+    dates = {m.release_date for m in listed}
+    if len(listed) >= 3 and len(dates) == 1 and None not in dates:
         # every row "created" at the same instant: a request or server-start time, not releases
         unique = [
             replace(
@@ -192,23 +193,32 @@ async def _validate(
 
 def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
     """Fill what the provider did not report from the bundled catalog (if that module exists)."""
-    try:
-        from registry_core import enrich as enrich_module
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("registry_core.enrich", "registry_core.catalog"):
-            raise
-        log.debug("registry_core.enrich is not available; models are not enriched")
-        return models
-    catalog = None
-    try:
-        from registry_core.catalog import load_catalog
+    from registry_core import enrich as enrich_module
+    from registry_core.catalog import load_catalog
 
-        catalog = load_catalog()
-    except ModuleNotFoundError as exc:
-        if exc.name != "registry_core.catalog":
-            raise
-    enriched: list[DiscoveredModel] = [enrich_module.enrich(m, catalog) for m in models]
-    return enriched
+    catalog = load_catalog()
+    out: list[DiscoveredModel] = []
+    for model in models:
+        guessed = bool(model.features) and model.provenance.get(R.FEATURES) == "inferred"
+        if guessed:
+            # features guessed from the id only: let the catalog's answer win, keep the guess
+            # when the catalog has none (enrich fills features only when they are empty)
+            feature_keys = {k for k in model.provenance if k.startswith(R.FEATURES)}
+            bare = replace(
+                model,
+                features=(),
+                provenance={k: v for k, v in model.provenance.items() if k not in feature_keys},
+            )
+            filled = enrich_module.enrich(bare, catalog)
+            if not filled.features:
+                kept = {k: model.provenance[k] for k in feature_keys}
+                filled = replace(
+                    filled, features=model.features, provenance={**filled.provenance, **kept}
+                )
+            out.append(filled)
+        else:
+            out.append(enrich_module.enrich(model, catalog))
+    return out
 
 
 async def discover_provider(
