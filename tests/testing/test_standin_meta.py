@@ -132,3 +132,12 @@ def test_command_line_server_serves_pyairtable(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_table_rename_through_table_schema_save(api: Api, table: Table) -> None:
+    schema = table.schema()
+    schema.name = "Models"
+    schema.save()
+    assert [t.name for t in api.base(BASE_ID).schema(force=True).tables] == ["Models"]
+    assert api.table(BASE_ID, "Models").all() == []
+    assert api.base(BASE_ID, validate=True).id == BASE_ID

@@ -46,16 +46,18 @@ class State:
     default_record_cap: int | None = None
     data_path: Path | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
+    _save_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def save(self) -> None:
         """Write the bases to ``data_path`` (atomically), if one was given."""
         if self.data_path is None:
             return
-        with self.lock:
-            payload = {"bases": [_base_to_json(b) for b in self.bases.values()]}
-        tmp = self.data_path.with_name(self.data_path.name + ".tmp")
-        tmp.write_text(json.dumps(payload, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.data_path)
+        with self._save_lock:  # concurrent savers must not interleave on the temp file
+            with self.lock:
+                text = json.dumps({"bases": [_base_to_json(b) for b in self.bases.values()]})
+            tmp = self.data_path.with_name(self.data_path.name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.data_path)
 
     def load(self) -> None:
         """Read bases from ``data_path`` if the file exists (a missing file is a fresh start)."""
