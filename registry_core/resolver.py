@@ -762,7 +762,9 @@ class Resolver:
             message=message,
             credential=credential.label,
         )
-        if self.store.writable:
+        # a missing key on an interactive read is not a run worth a row every minute
+        quiet = trigger == "user" and error.error_class == "config"
+        if self.store.writable and not quiet:
             try:
                 self.store.record_run(run)
             except RegistryError as exc:

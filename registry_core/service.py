@@ -198,9 +198,13 @@ class ModelRegistryService:
         base_url: str | None,
         credential_name: str | None,
     ) -> Credential:
-        if api_key:
-            return Credential(provider_id, credential_name or "default", api_key, base_url)
         configured = self.credentials(provider_id)
+        if api_key:
+            # a key we know keeps its name (and so its scope); another key acts as ``default``
+            known = next((c for c in configured if c.secret == api_key), None)
+            name = credential_name or (known.name if known else "default")
+            known_base = known.base_url if known else None
+            return Credential(provider_id, name, api_key, base_url or known_base)
         match = next(
             (c for c in configured if credential_name in (None, c.name)),
             None,
