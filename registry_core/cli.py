@@ -17,7 +17,7 @@ from registry_core.errors import RegistryError
 from registry_core.records import ModelRecord
 
 #: Modules that register more commands (``add_parser(subparsers)``), next to the code they drive.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("cli_discover", "cli_airtable", "cli_resolver")
 
 
 def _money(value: float | None) -> str:

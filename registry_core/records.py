@@ -182,8 +182,13 @@ class ModelRecord:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Snake_case JSON-serialisable dict (for ``--json`` output and snapshots)."""
-        return {attr: _to_cell(getattr(self, attr)) for attr in FIELD_NAMES}
+        """Snake_case JSON-serialisable dict (for ``--json`` output and snapshots).
+
+        Unlike :meth:`to_fields`, Metadata stays a JSON object rather than JSON text.
+        """
+        out = {attr: _to_cell(getattr(self, attr)) for attr in FIELD_NAMES}
+        out["metadata"] = self.metadata
+        return out
 
 
 def _to_cell(value: Any) -> Any:
