@@ -302,6 +302,27 @@ class Resolver:
         self._version_lock = threading.Lock()
         self._version = ""
         self._version_at: float | None = None
+        self._store_broken: tuple[float, RegistryError] | None = None
+
+    # -- the store, with a short circuit breaker --------------------------------------------
+
+    def _guard(self, call: Callable[[], T]) -> T:
+        """Run a store call; after an outage-type failure, fail fast for ``version_check_s``.
+
+        During a registry outage every resolution would otherwise wait out the store's
+        timeouts two or three times before reaching the snapshot.
+        """
+        broken = self._store_broken
+        if broken is not None and self.monotonic() < broken[0]:
+            raise broken[1]
+        try:
+            result = call()
+        except RegistryError as exc:
+            if exc.error_class in ("unavailable", "rate_limited"):
+                self._store_broken = (self.monotonic() + self.settings.version_check_s, exc)
+            raise
+        self._store_broken = None
+        return result
 
     # -- the version marker ---------------------------------------------------------------
 
@@ -320,7 +341,7 @@ class Resolver:
             ):
                 return self._version
             try:
-                self._version = self.store.get_version()
+                self._version = self._guard(self.store.get_version)
             except RegistryError as exc:
                 log.warning("registry version check failed: %s", exc)
             self._version_at = now
@@ -361,7 +382,7 @@ class Resolver:
         on a memory miss, only for such credentials.
         """
         try:
-            runs = self.store.list_runs(provider_id, 50)
+            runs = self._guard(lambda: self.store.list_runs(provider_id, 50))
         except RegistryError:
             return None
         for run in runs:
@@ -435,7 +456,7 @@ class Resolver:
                 return self._from_memory(hit)
             version = self.version()
             try:
-                existing = self.store.list_models(provider_id).records
+                existing = self._guard(lambda: self.store.list_models(provider_id)).records
             except RegistryError as exc:
                 store_error = exc
             if existing is not None:
@@ -489,7 +510,7 @@ class Resolver:
         version = self.version()
         if existing is None and store_error is None:
             try:
-                existing = self.store.list_models(provider_id).records
+                existing = self._guard(lambda: self.store.list_models(provider_id)).records
             except RegistryError as exc:
                 store_error = exc
             else:
@@ -556,7 +577,7 @@ class Resolver:
 
         warnings: list[str] = []
         try:
-            loaded = self.store.list_models(provider_id)
+            loaded = self._guard(lambda: self.store.list_models(provider_id))
         except RegistryError as exc:
             warnings.append(
                 f"The {self.store.name} registry is unreachable ({exc}); showing older data."
@@ -648,7 +669,7 @@ class Resolver:
         store_ok = store_error is None
         if existing is None and store_ok:
             try:
-                existing = self.store.list_models(provider_id).records
+                existing = self._guard(lambda: self.store.list_models(provider_id)).records
             except RegistryError as exc:
                 store_error, store_ok = exc, False
         if not store_ok:
@@ -726,12 +747,12 @@ class Resolver:
         # next run recomputes the same events and writes them as no-ops.
         try:
             if events:
-                self.store.append_events(events)
+                self._guard(lambda: self.store.append_events(events))
             if to_write:
-                self.store.upsert_models(to_write)
-            self.store.record_run(run)
+                self._guard(lambda: self.store.upsert_models(to_write))
+            self._guard(lambda: self.store.record_run(run))
             if to_write:
-                self.set_version(self.store.bump_version())
+                self.set_version(self._guard(self.store.bump_version))
         except RegistryError as exc:
             warnings.append(
                 f"Could not save {provider_name(provider_id)}'s listing to the "
@@ -766,7 +787,7 @@ class Resolver:
         quiet = trigger == "user" and error.error_class == "config"
         if self.store.writable and not quiet:
             try:
-                self.store.record_run(run)
+                self._guard(lambda: self.store.record_run(run))
             except RegistryError as exc:
                 log.warning("could not record the failed run of %s: %s", credential.label, exc)
         return RunReport(provider_id, credential.label, "failed", run, error=error, message=message)

@@ -200,11 +200,16 @@ class ModelRegistryService:
     ) -> Credential:
         configured = self.credentials(provider_id)
         if api_key:
-            # a key we know keeps its name (and so its scope); another key acts as ``default``
+            # a key we know keeps its name (and so its scope); another key acts as ``default``;
+            # either way the provider's configured base URL applies unless one is given
             known = next((c for c in configured if c.secret == api_key), None)
             name = credential_name or (known.name if known else "default")
-            known_base = known.base_url if known else None
-            return Credential(provider_id, name, api_key, base_url or known_base)
+            like = known or next((c for c in configured if c.name == name), None)
+            if like is None and configured:
+                like = configured[0]
+            known_base = like.base_url if like else None
+            extra = dict(like.extra) if like else {}
+            return Credential(provider_id, name, api_key, base_url or known_base, extra)
         match = next(
             (c for c in configured if credential_name in (None, c.name)),
             None,

@@ -227,3 +227,74 @@ def catalog_records() -> Callable[[str], list[ModelRecord]]:
         ]
 
     return records
+
+
+# --- integration: the fake provider server and the Airtable stand-in ---------------------------
+
+
+def new_base_id() -> str:
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    return "app" + "".join(secrets.choice(alphabet) for _ in range(14))
+
+
+def table_specs() -> list[dict[str, Any]]:
+    """The three tables in Meta API create-table format (as setup-airtable creates them)."""
+    from registry_core.stores.airtable_schema import TABLE_SPECS
+
+    return [
+        {"name": s.default_name, "description": s.description, "fields": list(s.fields)}
+        for s in TABLE_SPECS
+    ]
+
+
+@pytest.fixture
+def fake_providers() -> Any:
+    from registry_core.testing.fake_providers import FakeProviderServer
+
+    with FakeProviderServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def standin() -> Any:
+    from registry_core.testing.airtable_server import AirtableStandIn
+
+    with AirtableStandIn(rate_limit=None) as server:
+        yield server
+
+
+def airtable_store(server: Any, base_id: str, **kwargs: Any) -> Any:
+    from registry_core.stores.airtable import AirtableStore
+    from registry_core.testing.airtable_server import DEFAULT_TOKEN
+
+    options: dict[str, Any] = {
+        "endpoint_url": server if isinstance(server, str) else server.url,
+        "requests_per_second": 500.0,
+        "lockout_s": 0.5,
+        "timeout": (1.0, 5.0),
+    }
+    options.update(kwargs)
+    return AirtableStore(DEFAULT_TOKEN, base_id, **options)
+
+
+@pytest.fixture
+def airtable_base(standin: Any) -> str:
+    base = new_base_id()
+    standin.add_base(base, table_specs())
+    return base
+
+
+def live_settings(settings: Settings, fake: Any, providers: tuple[str, ...]) -> Settings:
+    """Settings whose credentials point at the fake provider server on loopback."""
+    from dataclasses import replace
+
+    return replace(
+        settings,
+        providers=providers,
+        env=fake.env(providers),
+        allow_http_hosts=True,
+        allowed_private_hosts=("127.0.0.1",),
+    )

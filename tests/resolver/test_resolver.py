@@ -447,3 +447,20 @@ def test_a_named_credential_is_fresh_by_its_own_last_run(
     assert answer.tier == "registry" and "acme-ft" in ids(answer)
     assert answer.age_s == pytest.approx(7200)
     assert discover.calls == 2
+
+
+def test_a_down_registry_is_not_retried_until_the_check_interval_passes(
+    resolver: Resolver, store: MemoryStore, discover: FakeDiscover, clock: Clock
+) -> None:
+    resolver.resolve(OPENAI)
+    store.down = True
+    discover.error = UnavailableError("down", provider="openai")
+    clock.advance(seconds=31)
+    assert resolver.resolve(OPENAI, force=True).tier == "snapshot"
+    calls = sum(store.calls.values())
+    store.down = False
+    clock.advance(seconds=10)
+    assert resolver.resolve(OPENAI, force=True).tier == "snapshot"  # still failing fast
+    assert sum(store.calls.values()) == calls
+    clock.advance(seconds=25)
+    assert resolver.resolve(OPENAI, force=True).tier == "registry"  # tried again, back
