@@ -1,7 +1,9 @@
 """AI Model Registry dashboard: page config, the navigation table and the shared sidebar.
 
 Run with ``streamlit run app.py``. Nothing here may raise before ``st.navigation`` runs: a broken
-configuration shows an error on the page, never Streamlit's listing of raw files.
+configuration shows an error on the page. The pages live in ``views/``, not ``pages/``: a
+``pages/`` folder switches Streamlit to its legacy multipage mode, where a deep link runs the page
+without this file (no sidebar) and a failing entry point falls back to listing the raw files.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import streamlit as st
 st.set_page_config(page_title="AI Model Registry", page_icon=":material/hub:", layout="wide")
 
 try:
-    from pages import _ui as ui
+    from views import _ui as ui
 except Exception as exc:  # a broken install; still show the navigation and say so
     ui = None
     _import_error: str | None = f"The dashboard could not load its modules ({type(exc).__name__})."

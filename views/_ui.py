@@ -54,13 +54,13 @@ ANONYMOUS = "anonymous"
 
 PAGES: dict[str, tuple[str, str, str]] = {
     # url path: (file, title, icon)
-    "browse": ("pages/browse.py", "Browse", ":material/table_view:"),
-    "model": ("pages/model.py", "Model detail", ":material/info:"),
-    "discover": ("pages/discover.py", "Discover", ":material/radar:"),
-    "history": ("pages/history.py", "History", ":material/timeline:"),
-    "deprecations": ("pages/deprecations.py", "Deprecations", ":material/event_busy:"),
-    "costs": ("pages/costs.py", "Costs", ":material/payments:"),
-    "status": ("pages/status.py", "Status", ":material/monitor_heart:"),
+    "browse": ("views/browse.py", "Browse", ":material/table_view:"),
+    "model": ("views/model.py", "Model detail", ":material/info:"),
+    "discover": ("views/discover.py", "Discover", ":material/radar:"),
+    "history": ("views/history.py", "History", ":material/timeline:"),
+    "deprecations": ("views/deprecations.py", "Deprecations", ":material/event_busy:"),
+    "costs": ("views/costs.py", "Costs", ":material/payments:"),
+    "status": ("views/status.py", "Status", ":material/monitor_heart:"),
 }
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import _ui as ui
 from registry_core.frames import model_ref
 from registry_core.records import ModelRecord
+from views import _ui as ui
 
 b = ui.require()
 flt = ui.current_filter()
@@ -65,6 +65,7 @@ rows = event.selection.rows if event is not None else []
 if rows and rows[0] < len(table.keys):
     provider_id, model_id = table.keys[rows[0]]
     ref = model_ref(ModelRecord(provider_id, model_id))
+    # bound filter params are kept by their widgets; only the model is passed on
     st.switch_page(ui.page_path("model"), query_params={"model": ref})
 
 if not table.keys:

@@ -8,7 +8,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages import _ui as ui
 from registry_core import history
 from registry_core.filters import provider_label
 from registry_core.frames import (
@@ -21,6 +20,7 @@ from registry_core.frames import (
     provenance_rows,
 )
 from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS
+from views import _ui as ui
 
 b = ui.require()
 view = ui.safely("read the registry", lambda: ui.load_view(b))

@@ -1,0 +1,72 @@
+"""Costs: per 1K / per 1M table, the comparison chart, the CSV download of the filtered rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from streamlit.runtime.media_file_manager import MediaFileManager
+
+from .conftest import vega_specs
+
+
+def test_costs_table(app, registry) -> None:
+    at = app("costs")
+    frame = at.dataframe[0].value
+    row = frame[frame["Model"] == "gpt-4o"].iloc[0]
+    assert (row["Input $/1K"], row["Output $/1K"]) == (0.0025, 0.01)
+    assert (row["Input $/1M"], row["Output $/1M"]) == (2.5, 10.0)
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["Input $/1M"]["type_config"]["format"] == "$%.3f"
+
+
+def test_comparison_chart(app, registry) -> None:
+    at = app("costs")
+    spec = json.loads(vega_specs(at)[0])
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["x"]["field"] == "USD per 1M tokens"
+    assert spec["encoding"]["yOffset"]["field"] == "Kind"
+    at.slider(key="costs_top").set_value(5).run()
+    assert not at.exception
+
+
+def test_download_button_matches_the_filtered_rows(app, registry) -> None:
+    at = app("costs", query={"provider": ["openai", "mistral"]})
+    button = at.download_button(key="export_csv")
+    assert button.label == "Download CSV (3 rows)"
+    assert button.proto.url.endswith(".csv")
+
+
+def test_csv_content(app, registry, monkeypatch) -> None:
+    captured: list[bytes] = []
+    original = MediaFileManager.add
+
+    def spy(
+        self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False
+    ):
+        if mimetype == "text/csv":
+            captured.append(path_or_data)
+        return original(
+            self, path_or_data, mimetype, coordinates, file_name, is_for_static_download
+        )
+
+    monkeypatch.setattr(MediaFileManager, "add", spy)
+    at = app("costs", query={"provider": ["openai", "mistral"]})
+    at.multiselect(key="export_columns").set_value(
+        ["Provider", "Model ID", "Model Name", "Input $/1M", "Output $/1K", "Notes"]
+    ).run()
+    rows = list(csv.reader(io.StringIO(captured[-1].decode())))
+    assert rows == [
+        ["Provider", "Model ID", "Model Name", "Input $/1M", "Output $/1K", "Notes"],
+        [
+            "mistral",
+            "mistral-evil",
+            '\'=HYPERLINK("http://evil.example","x")',
+            "1",
+            "0.003",
+            "'@SUM(1)",
+        ],
+        ["openai", "gpt-4o", "GPT-4o", "2.5", "0.01", ""],
+        ["openai", "gpt-4-0613", "GPT-4 (0613)", "30", "0.06", ""],
+    ]

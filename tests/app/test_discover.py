@@ -1,0 +1,89 @@
+"""Discover now: credentials by name, progress, the diff, plain-language errors, gating."""
+
+from __future__ import annotations
+
+from .conftest import ANTHROPIC_KEY, OPENAI_KEY, all_text
+
+
+def test_shows_configured_credentials_never_keys(app, registry, with_fake_discovery) -> None:
+    at = app("discover")
+    table = at.dataframe[0].value
+    configured = dict(zip(table["Provider"], table["Configured"], strict=True))
+    assert configured["OpenAI"] and configured["Anthropic"] and not configured["Google"]
+    assert set(table[table["Provider"] == "Google"]["To configure"]) == {"set GOOGLE_API_KEY"}
+    text = all_text(at)
+    assert OPENAI_KEY not in text and ANTHROPIC_KEY not in text
+    assert [b.label for b in at.button] == ["Discover all", "OpenAI", "Anthropic"]
+    assert [r.value for r in at.radio] == ["none"]
+
+
+def test_discover_one_provider_shows_the_diff_and_updates_browse(
+    app, registry, with_fake_discovery
+) -> None:
+    at = app("discover")
+    at.button(key="discover_openai").click().run()
+    assert not at.exception
+    assert at.get("expandable") or at.status
+    assert "OpenAI: 3 models listed, 1 added" in at.success[0].value
+    expander_labels = [e.label for e in at.expander]
+    assert any(
+        label.startswith("Changes for OpenAI (openai/default): 1 added")
+        for label in expander_labels
+    )
+    assert "`fake-only-model`" in "\n".join(m.value for m in at.markdown)
+    assert OPENAI_KEY not in all_text(at)
+    # the cache was cleared: Browse and History show the new model at once
+    at.switch_page("views/browse.py").run()
+    assert "fake-only-model" in set(at.dataframe[0].value["Model"])
+    at.switch_page("views/history.py").run()
+    log = at.dataframe[0].value
+    assert "fake-only-model" in set(log["Model"])
+    runs = at.dataframe[1].value
+    assert (runs["Provider"].iloc[0], runs["Added"].iloc[0]) == ("openai", 1)
+
+
+def test_discover_all_reports_failures_in_plain_language(
+    app, registry, with_fake_discovery
+) -> None:
+    at = app("discover")
+    at.button(key="discover_all").click().run()
+    errors = [e.value for e in at.error]
+    assert any(
+        "the Anthropic key was rejected (401)" in e and "ANTHROPIC_API_KEY" in e for e in errors
+    ), errors
+    assert any("OpenAI" in s.value for s in at.success)
+    assert ANTHROPIC_KEY not in all_text(at)
+
+
+def test_validation_mode_is_passed_on(app, registry, keys) -> None:
+    from registry_core.service import ModelRegistryService
+    from views import _ui
+
+    seen: list[str] = []
+
+    def discover(credential, **kw):
+        seen.append(kw["validate"])
+        return []
+
+    _ui.SERVICE_FACTORY = lambda s: ModelRegistryService.from_settings(s, discover=discover)
+    at = app("discover")
+    at.radio(key="discover_validation").set_value("retrieve").run()
+    at.button(key="discover_openai").click().run()
+    assert seen == ["retrieve"]
+
+
+def test_no_keys_means_no_buttons_but_a_hint(app, registry) -> None:
+    at = app("discover")
+    assert at.button(key="discover_all").disabled
+    assert any("No provider has a key configured" in i.value for i in at.info)
+
+
+def test_non_editor_cannot_discover(app, registry, with_fake_discovery) -> None:
+    secrets = {
+        "auth": {"client_id": "x", "client_secret": "y", "redirect_uri": "http://l/cb"},
+        "REGISTRY_EDITORS": ["boss@example.com"],
+    }
+    at = app(secrets=secrets, user={"is_logged_in": True, "email": "ana@example.com"})
+    at.switch_page("views/discover.py").run()
+    assert at.button(key="discover_all").disabled
+    assert at.button(key="discover_openai").disabled

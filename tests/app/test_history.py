@@ -1,0 +1,37 @@
+"""History: charts from the history series, the event log with filters, discovery runs."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import vega_specs
+
+
+def test_charts_and_logs(app, registry, with_fake_discovery) -> None:
+    at = app("discover")
+    at.button(key="discover_openai").click().run()
+    at.switch_page("views/history.py").run()
+    specs = [json.loads(s) for s in vega_specs(at)]
+    marks = [s["mark"]["type"] for s in specs]
+    assert marks == ["line", "bar", "bar"]  # available over time, added/removed, intervals
+    assert specs[0]["encoding"]["color"]["field"] == "provider_id"
+    assert specs[1]["encoding"]["color"]["scale"]["domain"] == ["added", "removed"]
+    assert specs[2]["encoding"]["x2"]["field"] == "end"
+    assert len(at.dataframe) == 2
+
+
+def test_event_log_filters(app, registry) -> None:
+    at = app("history")
+    assert len(at.dataframe[0].value) == 2
+    at.text_input(key="history_model").input("0613").run()
+    assert list(at.dataframe[0].value["Model"]) == ["gpt-4-0613"]
+    at.text_input(key="history_model").input("").run()
+    at.multiselect(key="history_kinds").set_value(["edited"]).run()
+    assert len(at.dataframe[0].value) == 0
+    assert at.main.caption[-1].value == "0 of 2 events"
+
+
+def test_provider_filter_from_the_sidebar(app, registry) -> None:
+    at = app("history", query={"provider": "anthropic"})
+    assert len(at.dataframe[0].value) == 0
+    assert at.main.caption[0].value == "Providers: anthropic (sidebar)"

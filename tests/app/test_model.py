@@ -1,0 +1,116 @@
+"""Model detail: provenance, alias and successor, history, and the edit form."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import vega_specs
+
+
+def test_detail_shows_fields_with_their_origin(app, registry) -> None:
+    at = app("model", query={"model": "openai/gpt-4o"})
+    assert at.title[0].value == "GPT-4o"
+    fields = at.dataframe[0].value
+    origin = dict(zip(fields["Field"], fields["From"], strict=True))
+    assert origin["Cost per 1K tokens"] == "catalog"
+    assert origin["Max Tokens"] == "provider"
+    assert origin["Status"] == "manual"
+    assert origin["Features"] == "provider+catalog"
+
+
+def test_alias_successor_and_history(app, registry) -> None:
+    at = app("model", query={"model": "anthropic/claude-3-5-sonnet-latest"})
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Alias of pinned version **`claude-3-5-sonnet-20241022`**" in text
+    at = app("model", query={"model": "anthropic/claude-3-5-sonnet-20241022"})
+    assert "`claude-3-5-sonnet-latest`" in "\n".join(m.value for m in at.markdown)
+    at = app("model", query={"model": "openai/gpt-4-0613"})
+    assert "Successor: **`gpt-4o`**" in "\n".join(m.value for m in at.markdown)
+    history = at.dataframe[1].value
+    assert list(history["Event"]) == ["added"]
+    spec = json.loads(vega_specs(at)[0])
+    assert spec["mark"]["type"] == "bar" and spec["encoding"]["x2"]["field"] == "end"
+
+
+def test_unknown_or_missing_model(app, registry) -> None:
+    at = app("model")
+    assert "Choose a model" in at.info[0].value
+    at = app("model", query={"model": "openai/nope"})
+    assert at.selectbox(key="model").value is None  # not an option: dropped from the URL
+
+
+def test_edit_form_saves_with_a_history_event(app, registry) -> None:
+    at = app("model", query={"model": "mistral/mistral-evil"})
+    form = at.get("form")[0]
+    assert form is not None
+    at.selectbox[1].set_value("deprecated")
+    at.checkbox[0].check()
+    at.text_area[0].input("moving off this one")
+    at.main.text_input[1].input("Ana")
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception
+    assert (
+        at.success[0].value
+        == "Saved notes, recommended, status as Ana; the change is in the history."
+    )
+    saved = {r.model_id: r for r in registry.list_models("mistral").records}["mistral-evil"]
+    assert (saved.status, saved.recommended, saved.notes) == (
+        "deprecated",
+        True,
+        "moving off this one",
+    )
+    assert saved.provenance["Status"] == "manual"
+    edits = [e for e in registry.list_events("mistral", "mistral-evil") if e.kind == "edited"]
+    assert [e.actor for e in edits] == ["Ana"]
+    # the page re-reads: the history table shows the edit, the title badge the status
+    events = at.dataframe[1].value
+    assert "edited" in set(events["Event"]) and "Ana" in set(events["By"])
+
+
+def test_edit_without_a_name_is_anonymous(app, registry) -> None:
+    at = app("model", query={"model": "google/gemini-1.5-pro"})
+    at.main.text_input[0].input("gemini-2.5-pro")  # successor
+    at.button[0].click()
+    at.run()
+    assert "as anonymous" in at.success[0].value
+    edits = [e for e in registry.list_events("google") if e.kind == "edited"]
+    assert [e.actor for e in edits] == ["anonymous"]
+
+
+def test_nothing_changed(app, registry) -> None:
+    at = app("model", query={"model": "openai/gpt-4o"})
+    at.button[0].click()
+    at.run()
+    assert any(i.value == "Nothing changed." for i in at.info)
+    assert not [e for e in registry.list_events("openai") if e.kind == "edited"]
+
+
+AUTH = {"auth": {"client_id": "x", "client_secret": "y", "redirect_uri": "http://l/cb"}}
+
+
+def test_signed_in_non_editor_cannot_edit(app, registry) -> None:
+    secrets = {**AUTH, "REGISTRY_EDITORS": ["boss@example.com"]}
+    user = {"is_logged_in": True, "email": "ana@example.com"}
+    at = app(secrets=secrets, user=user)
+    at.switch_page("views/model.py")
+    at.query_params["model"] = "openai/gpt-4o"
+    at.run()
+    assert not at.get("form")
+    assert "ana@example.com is not in REGISTRY_EDITORS" in at.info[-1].value
+
+
+def test_signed_in_editor_edits_under_their_email(app, registry) -> None:
+    secrets = {**AUTH, "REGISTRY_EDITORS": ["@example.com"]}
+    user = {"is_logged_in": True, "email": "ana@example.com"}
+    at = app(secrets=secrets, user=user)
+    at.switch_page("views/model.py")
+    at.query_params["model"] = "openai/gpt-4o"
+    at.run()
+    assert len(at.main.text_input) == 1  # no name field: the signed-in email is the editor
+    at.text_area[0].input("our default")
+    at.button[0].click()
+    at.run()
+    assert "as ana@example.com" in at.success[0].value
+    edits = [e for e in registry.list_events("openai", "gpt-4o") if e.kind == "edited"]
+    assert [e.actor for e in edits] == ["ana@example.com"]
