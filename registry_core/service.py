@@ -317,7 +317,7 @@ class ModelRegistryService:
         credential gets a ``failed`` report that says which variable to set.
         """
         wanted = list(providers) if providers is not None else self.configured_providers()
-        jobs: list[tuple[Credential, bool] | RunReport] = []
+        groups: list[list[tuple[Credential, bool]] | RunReport] = []
         for provider_id in dict.fromkeys(p.strip().lower() for p in wanted if p.strip()):
             creds = self.credentials(provider_id)
             if not creds:
@@ -326,7 +326,7 @@ class ModelRegistryService:
                     provider=provider_id,
                     hint=f"set {provider_id.upper()}_API_KEY",
                 )
-                jobs.append(
+                groups.append(
                     RunReport(
                         provider_id,
                         f"{provider_id}/default",
@@ -337,21 +337,27 @@ class ModelRegistryService:
                     )
                 )
                 continue
-            for index, credential in enumerate(creds):
-                jobs.append((credential, index == 0))
+            groups.append([(credential, index == 0) for index, credential in enumerate(creds)])
 
-        def run(job: tuple[Credential, bool] | RunReport) -> RunReport:
-            if isinstance(job, RunReport):
-                return job
-            credential, primary = job
-            return self.resolver.discover(
-                credential, primary=primary, trigger=trigger, validate=validate, progress=progress
-            )
+        def run(group: list[tuple[Credential, bool]] | RunReport) -> list[RunReport]:
+            # one provider's credentials in turn, primary first: they merge into the same rows
+            if isinstance(group, RunReport):
+                return [group]
+            return [
+                self.resolver.discover(
+                    credential,
+                    primary=primary,
+                    trigger=trigger,
+                    validate=validate,
+                    progress=progress,
+                )
+                for credential, primary in group
+            ]
 
-        if len(jobs) <= 1 or max_parallel <= 1:
-            return [run(job) for job in jobs]
+        if len(groups) <= 1 or max_parallel <= 1:
+            return [report for group in groups for report in run(group)]
         with ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="discover") as pool:
-            return list(pool.map(run, jobs))
+            return [report for reports in pool.map(run, groups) for report in reports]
 
     # -- people's edits ---------------------------------------------------------------------
 
