@@ -191,7 +191,7 @@ def per_1k(value: Any, per_tokens: int) -> float | None:
 
 # --- features --------------------------------------------------------------------------------
 
-_EMBED_ID = re.compile(r"embed", re.IGNORECASE)
+_EMBED_ID = re.compile(r"embed|(^|[/_-])(bge|gte|e5)([-_]|$)|minilm", re.IGNORECASE)
 _NOT_CHAT_ID = re.compile(
     r"whisper|tts|transcri|dall-e|image|sora|moderation|rerank|guard-?\d*-?prompt|"
     r"^babbage|^davinci|realtime|audio-only|speech|ocr",

@@ -116,7 +116,8 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
         if links.get("next"):
             if not items:
                 raise ctx.malformed(f"page at offset {offset} is empty but links.next is set")
-            return items, str(_offset_from(links["next"]) or reached)
+            linked = _offset_from(links["next"])
+            return items, str(reached if linked is None else linked)
         return items, None
 
     return parse_items(ctx, await paginate(ctx, page), parse_model)

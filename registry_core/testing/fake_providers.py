@@ -299,7 +299,10 @@ class FakeProviderServer:
     def start(self) -> FakeProviderServer:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever, name="fake-providers", daemon=True
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},  # quick shutdown between tests
+                name="fake-providers",
+                daemon=True,
             )
             self._thread.start()
         return self
