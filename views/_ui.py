@@ -23,10 +23,11 @@ import queue
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from registry_core.config import Settings
@@ -123,6 +124,9 @@ class Boot:
 _SERVICES: dict[str, Any] = {}
 _SERVICES_LOCK = threading.Lock()
 
+#: Parsed settings by fingerprint: every rerun reads the same environment and secrets.
+_SETTINGS: dict[str, Settings] = {}
+
 #: How a service is built from settings; tests swap in one with a fake discovery.
 SERVICE_FACTORY: Callable[[Settings], Any] | None = None
 
@@ -166,6 +170,7 @@ def reset_services() -> None:
             with contextlib.suppress(Exception):
                 service.store.close()
         _SERVICES.clear()
+        _SETTINGS.clear()
 
 
 def _describe_failure(exc: BaseException) -> str:
@@ -179,11 +184,16 @@ def _describe_failure(exc: BaseException) -> str:
 def boot() -> Boot:
     """Settings and the service for this run. Never raises."""
     flat = {k: v for k, v in secrets().items() if not isinstance(v, dict)}
-    try:
-        settings = Settings.from_env(os.environ, secrets=flat)
-    except Exception as exc:
-        return Boot(error=f"The configuration is invalid: {_describe_failure(exc)}")
     fingerprint = _fingerprint({**flat, **os.environ})
+    settings = _SETTINGS.get(fingerprint)
+    if settings is None:
+        try:
+            settings = Settings.from_env(os.environ, secrets=flat)
+        except Exception as exc:
+            return Boot(error=f"The configuration is invalid: {_describe_failure(exc)}")
+        if len(_SETTINGS) >= 16:
+            _SETTINGS.clear()
+        _SETTINGS[fingerprint] = settings
     try:
         service = _service(fingerprint, settings)
     except Exception as exc:
@@ -214,13 +224,19 @@ class RegistryView:
 
     records: tuple[ModelRecord, ...]
     tier: str
-    as_of: datetime  # when the data was fresh (fetch time minus its age)
+    as_of: datetime | None  # when the data was verified (None: never, e.g. seeded rows)
     warnings: tuple[str, ...]
     version: str
     store: str
 
-    def age_s(self, now: datetime | None = None) -> float:
-        return max(0.0, ((now or datetime.now(UTC)) - self.as_of).total_seconds())
+    def age_s(self, now: datetime | None = None) -> float | None:
+        return _age_since(self.as_of, now)
+
+
+def _age_since(as_of: datetime | None, now: datetime | None = None) -> float | None:
+    if as_of is None:
+        return None
+    return max(0.0, ((now or datetime.now(UTC)) - as_of).total_seconds())
 
 
 def version(b: Boot) -> str:
@@ -236,12 +252,12 @@ def _load_view(fingerprint: str, version: str, provider_id: str | None) -> Regis
     service = _SERVICES[fingerprint]
     res = service.list_models(provider_id)
     fetched = getattr(res, "fetched_at", None) or datetime.now(UTC)
-    age = float(getattr(res, "age_s", 0.0) or 0.0)
-    as_of = fetched if fetched.tzinfo else fetched.replace(tzinfo=UTC)
+    fetched = fetched if fetched.tzinfo else fetched.replace(tzinfo=UTC)
+    age = getattr(res, "age_s", None)
     return RegistryView(
         records=tuple(res.records),
         tier=str(res.tier),
-        as_of=as_of - pd.Timedelta(seconds=age).to_pytimedelta(),
+        as_of=None if age is None else fetched - timedelta(seconds=float(age)),
         warnings=tuple(str(w) for w in res.warnings),
         version=version,
         store=str(getattr(service.store, "name", "registry")),
@@ -254,8 +270,57 @@ def load_view(b: Boot, provider_id: str | None = None) -> RegistryView:
 
 
 @dataclass(frozen=True)
+class ViewSummary:
+    """What the sidebar and the Browse caption need, without the records (cheap to unpickle)."""
+
+    tier: str
+    as_of: datetime | None
+    warnings: tuple[str, ...]
+    store: str
+    total: int
+    provider_ids: tuple[str, ...]
+
+    def age_s(self, now: datetime | None = None) -> float | None:
+        return _age_since(self.as_of, now)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _view_summary(fingerprint: str, version: str) -> ViewSummary:
+    view = _load_view(fingerprint, version, None)
+    return ViewSummary(
+        tier=view.tier,
+        as_of=view.as_of,
+        warnings=view.warnings,
+        store=view.store,
+        total=len(view.records),
+        provider_ids=tuple(sorted({r.provider_id for r in view.records})),
+    )
+
+
+def view_summary(b: Boot) -> ViewSummary:
+    """Tier, age, warnings and counts of the whole registry (no records)."""
+    return _view_summary(b.fingerprint, version(b))
+
+
+def _filter_key(flt: RegistryFilter) -> str:
+    return json.dumps(flt.to_query_params(), sort_keys=True)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _filter_count(fingerprint: str, version: str, filter_key: str) -> int:
+    flt = RegistryFilter.from_query_params(json.loads(filter_key))
+    return sum(1 for r in _load_view(fingerprint, version, None).records if flt.matches(r))
+
+
+def filter_count(b: Boot, flt: RegistryFilter) -> int:
+    """How many models the filter shows."""
+    return _filter_count(b.fingerprint, version(b), _filter_key(flt))
+
+
+@dataclass(frozen=True)
 class BrowseTable:
     frame: pd.DataFrame
+    arrow: Any  # the same frame as a pyarrow Table: what st.dataframe would convert it to
     keys: tuple[tuple[str, str], ...]
     total: int
     deprecated: int
@@ -264,7 +329,10 @@ class BrowseTable:
     providers: int
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+# A render-only frame derived from the cached records: kept by reference (cache_resource) rather
+# than unpickled on every rerun, which for 5,000 rows costs more than drawing the table. Nothing
+# mutates it; it is keyed on the version marker and the filter like the resolver reads.
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _browse_table(
     fingerprint: str, version: str, filter_key: str, today: date, page_path: str
 ) -> BrowseTable:
@@ -272,8 +340,10 @@ def _browse_table(
     view = _load_view(fingerprint, version, None)
     shown = flt.apply(view.records)
     c = counts(shown, today)
+    frame = browse_frame(shown, today, page_path=page_path)
     return BrowseTable(
-        frame=browse_frame(shown, today, page_path=page_path),
+        frame=frame,
+        arrow=pa.Table.from_pandas(frame, preserve_index=False),
         keys=tuple(r.key for r in shown),
         total=len(view.records),
         deprecated=c.deprecated,
@@ -285,8 +355,7 @@ def _browse_table(
 
 def browse_table(b: Boot, flt: RegistryFilter, today: date) -> BrowseTable:
     """The Browse frame for a filter; the warm path is one cache hit."""
-    key = json.dumps(flt.to_query_params(), sort_keys=True)
-    return _browse_table(b.fingerprint, version(b), key, today, "model")
+    return _browse_table(b.fingerprint, version(b), _filter_key(flt), today, "model")
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
@@ -332,7 +401,9 @@ def invalidate(
             _load_events.clear(fp, version_, provider, None)
             if model is not None:
                 _load_events.clear(fp, version_, provider, model)
-    # the Browse tables are keyed by filter too: drop them all (cheap to rebuild from the view)
+        _view_summary.clear(fp, version_)
+    # the filtered reads are keyed by filter too: drop them all (cheap to rebuild from the view)
+    _filter_count.clear()
     _browse_table.clear()
 
 
@@ -582,7 +653,7 @@ def provider_options(b: Boot) -> list[str]:
     known = list(b.settings.providers) if b.settings else []
     if b.ok:
         with contextlib.suppress(Exception):
-            known += sorted({r.provider_id for r in load_view(b).records})
+            known += view_summary(b).provider_ids
     return list(dict.fromkeys(known))
 
 
@@ -619,8 +690,10 @@ def current_filter() -> RegistryFilter:
     )
 
 
-def human_age(seconds: float) -> str:
-    """``"just now"``, ``"5 min old"``, ``"3 h old"``, ``"2 days old"``."""
+def human_age(seconds: float | None) -> str:
+    """``"just now"``, ``"5 min old"``, ``"3 h old"``, ``"2 days old"``; ``None``: never verified."""
+    if seconds is None:
+        return "not verified yet"
     if seconds < 60:
         return "just now"
     if seconds < 3600:
@@ -650,11 +723,11 @@ def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
     if not b.ok:
         return
     try:
-        view = load_view(b)
+        view = view_summary(b)
+        shown = filter_count(b, flt)
     except Exception:
         st.sidebar.caption(f"Store: {store_label(b)} — unreadable")
         return
-    shown = sum(1 for r in view.records if flt.matches(r))
     st.sidebar.caption(flt.describe(shown))
     st.sidebar.caption(
         f"Store: **{store_label(b)}** · data {human_age(view.age_s())} · "
@@ -666,7 +739,7 @@ def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
         st.sidebar.button("Sign out", on_click=st.logout)
 
 
-def banners(view: RegistryView) -> None:
+def banners(view: RegistryView | ViewSummary) -> None:
     """Warnings from the resolver (what is served instead of what), never a traceback."""
     for message in view.warnings[:5]:
         st.warning(message, icon=":material/warning:")

@@ -10,10 +10,12 @@ from views import _ui as ui
 
 b = ui.require()
 flt = ui.current_filter()
-view = ui.safely("read the registry", lambda: ui.load_view(b))
+view = ui.safely("read the registry", lambda: ui.view_summary(b))
 if view is None:
     st.stop()
-table = ui.browse_table(b, flt, ui.today())
+table = ui.safely("build the table", lambda: ui.browse_table(b, flt, ui.today()))
+if table is None:
+    st.stop()
 
 st.title("AI models")
 ui.banners(view)
@@ -31,7 +33,7 @@ cols[3].metric("Retiring soon", table.retiring_soon, help="Retirement within 90 
 cols[4].metric("Unavailable", table.unavailable, help="Not in the provider's last listing")
 
 event = st.dataframe(
-    table.frame,
+    table.arrow,  # converted once per registry version and filter, not on every rerun
     key="browse_table",
     hide_index=True,
     width="stretch",

@@ -67,7 +67,7 @@ if view is not None and settings is not None:
     ui.banners(view)
     st.caption(
         f"Served from {ui.TIER_LABELS.get(view.tier, view.tier)}; freshness target "
-        f"{ui.human_age(settings.freshness_s).replace(' old', '')}."
+        f"{int(settings.freshness_s // 3600)} h."
     )
 
 cell_warnings = ui.safely("read the registry's cell warnings", lambda: ui.load_row_warnings(b))

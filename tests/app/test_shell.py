@@ -24,7 +24,7 @@ def test_fresh_machine_lists_the_seeded_catalog(app, data_dir) -> None:
     assert frame["Input $/1M"].notna().sum() >= 50
     assert frame["Context"].notna().sum() >= 50
     caption = at.caption[0].value
-    assert "models" in caption and "SQLite" in caption and "data just now" in caption
+    assert "models" in caption and "SQLite" in caption and "data not verified yet" in caption
 
 
 @pytest.mark.parametrize(
