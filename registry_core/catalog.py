@@ -29,6 +29,7 @@ import importlib.resources
 import json
 import logging
 import math
+from decimal import Decimal
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -186,7 +187,8 @@ def _price(value: Any) -> float | None:
     number = float(value)
     if not math.isfinite(number) or number < 0:
         return None
-    return number / 1000
+    # through the decimal text, so $0.59/1M is 0.00059/1K, not 0.0005899999999999999
+    return float(Decimal(repr(number)) / 1000)
 
 
 def _limit(value: Any) -> int | None:

@@ -53,8 +53,8 @@ def test_units_against_the_package(catalog: Catalog, provider: str, model_id: st
 
     record = _record(catalog, provider, model_id)
 
-    assert record.cost_per_1k == entry.cost.input / 1000
-    assert record.output_cost_per_1k == entry.cost.output / 1000  # type: ignore[operator]
+    assert record.cost_per_1k == pytest.approx(entry.cost.input / 1000, rel=1e-12)
+    assert record.output_cost_per_1k == pytest.approx(entry.cost.output / 1000, rel=1e-12)  # type: ignore[operator]
     assert record.max_tokens == entry.limit.context
     assert record.max_output_tokens == entry.limit.output
     assert record.model_name == entry.name
@@ -62,7 +62,9 @@ def test_units_against_the_package(catalog: Catalog, provider: str, model_id: st
     catalog_meta = record.meta["catalog"]
     assert catalog_meta["provider"] == PROVIDER_MAP[provider]
     if entry.cost.cache_read is not None:
-        assert catalog_meta["cache_read_per_1k"] == entry.cost.cache_read / 1000
+        assert catalog_meta["cache_read_per_1k"] == pytest.approx(
+            entry.cost.cache_read / 1000, rel=1e-12
+        )
     if entry.knowledge:
         assert catalog_meta["knowledge"] == entry.knowledge
 
@@ -82,7 +84,9 @@ def test_every_record_agrees_with_the_package(catalog: Catalog, provider: str) -
     for record in records:
         entry = package[record.model_id]
         cost_in = entry.cost.input if entry.cost else None
-        assert record.cost_per_1k == (cost_in / 1000 if cost_in is not None else None)
+        assert record.cost_per_1k == (
+            pytest.approx(cost_in / 1000, rel=1e-12) if cost_in is not None else None
+        )
         # models.dev writes 0 for "no limit listed"; the registry leaves those empty
         assert record.max_tokens == (entry.limit.context or None)
 

