@@ -29,12 +29,12 @@ import importlib.resources
 import json
 import logging
 import math
-from decimal import Decimal
 import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from registry_core import records as rf
