@@ -159,6 +159,10 @@ def _service(fingerprint: str, settings: Settings) -> Any:
         if found is None:
             found = _build_service(settings)
             _seed(found, settings)
+            try:  # REGISTRY_REFRESH_EVERY: one refresher thread per process, never a failure
+                found.start_refresher()
+            except Exception as exc:
+                log.warning("the scheduled refresh could not start: %s", type(exc).__name__)
             _SERVICES[fingerprint] = found
         return found
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from registry_core.filters import provider_label
 from registry_core.frames import runs_frame
+from registry_core.refresh import background_refresher
 from views import _ui as ui
 
 b = ui.require()
@@ -95,6 +96,19 @@ if ui.auth_configured():
     st.write(f"Sign-in is **on**; {len(ui.editors())} editor entries in `REGISTRY_EDITORS`.")
 else:
     st.write("Sign-in is **off**: anyone who can reach this app may edit and discover.")
+
+st.subheader("Scheduled refresh")
+refresher = background_refresher()
+if refresher is not None and refresher.is_alive():
+    st.write(
+        f"This process lists every configured provider every "
+        f"{refresher.every_s / 3600:g} h ({refresher.rounds} rounds so far)."
+    )
+else:
+    st.write(
+        "Off in this process. Set `REGISTRY_REFRESH_EVERY` (e.g. `6h`) or run "
+        "`python -m registry_core refresh` from cron or a timer."
+    )
 
 # --- runs and versions ---------------------------------------------------------------------------
 st.subheader("Last discovery runs")
