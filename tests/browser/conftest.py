@@ -1,0 +1,82 @@
+"""Browser fixtures: one stack (stand-in + fake providers + ``streamlit run``) and one chromium.
+
+Debian's chromium drives the pages through Playwright; nothing is downloaded. Tests skip only
+when ``/usr/bin/chromium`` is absent, and under ``CI=true`` the top-level conftest turns that
+skip into a failure.
+
+Streamlit renders over a websocket: tests wait for elements and for the app's
+``data-test-script-state`` to settle, never for fixed times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .browsing import CHROMIUM, CHROMIUM_ARGS, LOAD_TIMEOUT_MS, VIEWPORT
+from .stack import (
+    Backends,
+    Dashboard,
+    populate,
+    start_backends,
+    start_dashboard,
+)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def backends(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
+    """The Airtable stand-in (tables set up) and the fake providers, with a day-one registry."""
+    data_dir = tmp_path_factory.mktemp("browser-registry")
+    stack = start_backends(data_dir)
+    try:
+        populate(stack)
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def dashboard(backends: Backends, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
+    """``streamlit run app.py`` on a free port, pointed at the backends; killed at the end."""
+    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    running = start_dashboard(backends.env, log_path)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, dashboard: Dashboard) -> Iterator[Any]:
+    """A fresh browser context (own session, own downloads) at the README's viewport."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(LOAD_TIMEOUT_MS)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()

@@ -1,0 +1,278 @@
+"""The stack a browser test drives: Airtable stand-in, fake providers, and ``streamlit run app.py``.
+
+Everything listens on free ports of 127.0.0.1. The stand-in and the fake providers run as
+threads of the test process (so tests can add models or faults at runtime); the dashboard is a
+real ``streamlit run`` subprocess pointed at them through its environment, exactly as a person
+would start it. Nothing here imports Streamlit or Playwright.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from registry_core.airtable_setup import run_setup
+from registry_core.config import Settings
+from registry_core.records import ModelRecord
+from registry_core.seed import seed_if_empty
+from registry_core.service import ModelRegistryService
+from registry_core.stores.airtable import AirtableStore
+from registry_core.testing.airtable_server import DEFAULT_BASE_ID, DEFAULT_TOKEN, AirtableStandIn
+from registry_core.testing.fake_providers import FakeProviderServer
+
+ROOT = Path(__file__).resolve().parents[2]
+STREAMLIT = ROOT / ".venv" / "bin" / "streamlit"
+
+#: The providers the dashboard is configured for: enough for real-looking pages, few enough
+#: that seeding and discovery stay quick.
+PROVIDERS: tuple[str, ...] = ("openai", "anthropic", "google", "mistral")
+
+#: Variables of the developer's shell that must not leak into the dashboard under test.
+_FOREIGN_PREFIXES = (
+    "AIRTABLE_",
+    "REGISTRY_",
+    "OPENAI",
+    "ANTHROPIC",
+    "GEMINI",
+    "GOOGLE",
+    "STREAMLIT_",
+)
+_FOREIGN_SUFFIXES = ("_API_KEY", "_BASE_URL", "_API_URL", "_ENDPOINT", "_HOST")
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` without credentials, registry settings or Streamlit settings of the shell."""
+    return {
+        k: v
+        for k, v in environ.items()
+        if not k.startswith(_FOREIGN_PREFIXES) and not k.endswith(_FOREIGN_SUFFIXES)
+    }
+
+
+@dataclass
+class Backends:
+    """The stand-in, the fake providers and the environment that points a process at them."""
+
+    standin: AirtableStandIn
+    fake: FakeProviderServer
+    data_dir: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def settings(self) -> Settings:
+        return Settings.from_env(self.env)
+
+    def service(self) -> ModelRegistryService:
+        """A fresh service on the registry the dashboard uses (close its store after).
+
+        Its store skips the 5 requests/s pacing owed to the real Airtable: the stand-in has
+        no limit here, and the tests' own reads and set-up should not wait.
+        """
+        settings = self.settings()
+        store = AirtableStore(
+            DEFAULT_TOKEN,
+            DEFAULT_BASE_ID,
+            endpoint_url=self.standin.url,
+            requests_per_second=500.0,
+            lockout_s=0.5,
+            timeout=(2.0, 10.0),
+        )
+        return ModelRegistryService.from_settings(settings, store=store)
+
+    def records(self) -> list[ModelRecord]:
+        """Every row of the registry as registry_core reads it, straight from the store."""
+        service = self.service()
+        try:
+            return list(service.store.list_models().records)
+        finally:
+            service.store.close()
+
+    def stop(self) -> None:
+        self.fake.stop()
+        self.standin.stop()
+
+
+def start_backends(data_dir: Path) -> Backends:
+    """Start both doubles, create the Airtable tables, and return the dashboard's environment."""
+    standin = AirtableStandIn(rate_limit=None).start()
+    fake = FakeProviderServer().start()
+    try:
+        standin.add_base(DEFAULT_BASE_ID)
+        env = clean_environ(os.environ)
+        env.update(fake.env(PROVIDERS))
+        env.update(
+            {
+                "AIRTABLE_API_KEY": DEFAULT_TOKEN,
+                "AIRTABLE_BASE_ID": DEFAULT_BASE_ID,
+                "AIRTABLE_ENDPOINT_URL": standin.url,
+                "AIRTABLE_MODE": "write",
+                "REGISTRY_DATA_DIR": str(data_dir),
+                "REGISTRY_PROVIDERS": ",".join(PROVIDERS),
+                # the fake providers speak plain HTTP on loopback
+                "REGISTRY_ALLOW_HTTP": "true",
+                "REGISTRY_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
+                # a write shows up in the dashboard at its next version check
+                "REGISTRY_VERSION_CHECK": "1s",
+            }
+        )
+        backends = Backends(standin, fake, data_dir, env)
+        run_setup(backends.settings().airtable)
+    except BaseException:
+        fake.stop()
+        standin.stop()
+        raise
+    return backends
+
+
+#: Dates a team would have typed into the registry, relative to today (days): deprecation,
+#: retirement, successor. They give the Deprecations page something to draw.
+LIFECYCLE: dict[tuple[str, str], tuple[int, int, str]] = {
+    ("openai", "gpt-4o-mini"): (-60, 25, "gpt-4.1"),
+    ("anthropic", "claude-3-5-haiku-20241022"): (-30, 50, "claude-sonnet-4-5-20250929"),
+    ("google", "gemini-2.5-flash"): (10, 80, "gemini-flash-latest"),
+    ("mistral", "codestral-2405"): (-200, -20, "mistral-medium-latest"),
+}
+RECOMMENDED: tuple[tuple[str, str], ...] = (
+    ("openai", "gpt-4.1"),
+    ("openai", "gpt-4o-mini"),
+    ("anthropic", "claude-sonnet-4-5-20250929"),
+    ("google", "gemini-2.5-pro"),
+)
+
+
+def populate(backends: Backends) -> None:
+    """Seed the registry from the catalog, list every fake provider once, add people's edits.
+
+    This is what a team's registry looks like after a first day: catalog rows, one discovery,
+    a few deprecation dates and Recommended flags typed in by hand.
+    """
+    service = backends.service()
+    try:
+        seed_if_empty(service.store, backends.settings().providers)
+        reports = service.discover(list(PROVIDERS), trigger="cli")
+        failed = [f"{r.provider_id}: {r.message}" for r in reports if not r.ok]
+        if failed:
+            raise RuntimeError("discovery against the fake providers failed: " + "; ".join(failed))
+        today = datetime.now(UTC).date()
+        known = {r.key for r in service.store.list_models().records}
+        edits: dict[tuple[str, str], dict[str, Any]] = {}
+        for key, (deprecation, retirement, successor) in LIFECYCLE.items():
+            edits.setdefault(key, {}).update(
+                deprecation_date=today + timedelta(days=deprecation),
+                retirement_date=today + timedelta(days=retirement),
+                successor_model=successor,
+                status="deprecated" if deprecation <= 0 else "active",
+            )
+        for key in RECOMMENDED:
+            edits.setdefault(key, {})["recommended"] = True
+        for (provider_id, model_id), changes in edits.items():
+            if (provider_id, model_id) in known:
+                service.edit_model(provider_id, model_id, changes, "browser-test set-up")
+    finally:
+        service.store.close()
+
+
+@dataclass
+class Dashboard:
+    """A running ``streamlit run app.py`` subprocess."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """Stop the server and anything it started (its own process group)."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def start_dashboard(env: Mapping[str, str], log_path: Path, timeout_s: float = 60.0) -> Dashboard:
+    """Start the dashboard on a free port and wait until ``/_stcore/health`` answers ``ok``."""
+    port = free_port()
+    command = [
+        str(STREAMLIT),
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=dict(env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stop() ends the whole tree
+    )
+    log.close()
+    dashboard = Dashboard(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        wait_healthy(dashboard, timeout_s)
+    except BaseException:
+        dashboard.stop()
+        raise
+    return dashboard
+
+
+#: Loopback requests never go through a proxy the shell may configure.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def wait_healthy(dashboard: Dashboard, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    health = f"{dashboard.url}/_stcore/health"
+    while time.monotonic() < deadline:
+        if dashboard.process.poll() is not None:
+            raise RuntimeError(
+                f"streamlit exited with status {dashboard.process.returncode}:\n"
+                + dashboard.log_tail()
+            )
+        try:
+            with _DIRECT.open(health, timeout=2) as response:
+                if response.status == 200 and response.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(
+        f"streamlit did not answer {health} within {timeout_s:.0f} s:\n" + dashboard.log_tail()
+    )
