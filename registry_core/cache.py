@@ -12,7 +12,6 @@ use :class:`TTLCache`.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import threading
@@ -112,7 +111,7 @@ def credential_fingerprint(secret: str | None, *, key_secret: str = "") -> str:
     if not secret:
         return "anonymous"
     hmac_key = key_secret.encode() if key_secret else _PROCESS_SECRET
-    return hmac.new(hmac_key, secret.encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.digest(hmac_key, secret.encode(), "sha256").hex()[:24]
 
 
 def cache_key(

@@ -34,8 +34,8 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from registry_core.cache import ResolutionCache, TTLCache, cache_key, credential_fingerprint
@@ -239,6 +239,70 @@ def run_sync(value: Awaitable[T] | T) -> T:
     return box["result"]  # type: ignore[no-any-return]
 
 
+class DiscoveryLoop:
+    """One event loop on a daemon thread, with one long-lived HTTP client, for a process.
+
+    Discovery is async; callers are sync (Streamlit scripts, cron, services). Running each
+    listing under a fresh ``asyncio.run`` would build a new HTTP client every time (a TLS context
+    and new connections: tens of milliseconds); one loop and one client keep connections to
+    the providers alive between listings. Thread-safe; the loop starts on first use.
+    """
+
+    def __init__(self, client_factory: Callable[[], Any] | None = None) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: Any = None
+        self._client_factory = client_factory
+
+    def _ensure(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(
+                    target=loop.run_forever, name="registry-discovery-loop", daemon=True
+                ).start()
+                self._loop = loop
+            return self._loop
+
+    @property
+    def client(self) -> Any:
+        """The shared ``httpx.AsyncClient`` (``None`` if it cannot be made: callers make their own)."""
+        with self._lock:
+            if self._client is None:
+                try:
+                    if self._client_factory is not None:
+                        self._client = self._client_factory()
+                    else:
+                        http = importlib.import_module("registry_core.http")
+                        self._client = http.make_client()
+                except Exception as exc:
+                    log.debug("no shared discovery client (%s)", type(exc).__name__)
+                    return None
+            return self._client
+
+    def run(self, value: Awaitable[T] | T) -> T:
+        """Await ``value`` on the loop and return its result (plain values pass through)."""
+        if not inspect.isawaitable(value):
+            return value
+        awaitable = cast("Awaitable[T]", value)
+
+        async def wrap() -> T:
+            return await awaitable
+
+        loop = self._ensure()
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:  # a coroutine on this loop must not wait for the loop itself
+            out: T = run_sync(cast(Any, awaitable))
+            return out
+        return asyncio.run_coroutine_threadsafe(wrap(), loop).result()
+
+
+_SHARED_LOOP = DiscoveryLoop()
+
+
 def _default_discover() -> DiscoverFn:
     # imported lazily: the resolver must import (and be tested) without the provider adapters
     module = importlib.import_module("registry_core.providers")
@@ -277,6 +341,7 @@ class Resolver:
         monotonic: Callable[[], float] = time.monotonic,
         fallback_ttl_s: float = 60.0,
         touch_after_s: float | None = None,
+        loop: DiscoveryLoop | None = None,
     ) -> None:
         self.store = store
         self.settings = settings or Settings()
@@ -299,6 +364,9 @@ class Resolver:
             touch_after_s=touch_after_s,
         )
         self._flights = SingleFlight()
+        # credential -> cache-key prefix (holds secrets only as dict keys, in this process)
+        self._key_prefixes: dict[tuple[str | None, ...], str] = {}
+        self._loop = loop if loop is not None else _SHARED_LOOP
         self._version_lock = threading.Lock()
         self._version = ""
         self._version_at: float | None = None
@@ -399,16 +467,23 @@ class Resolver:
     # -- resolve ----------------------------------------------------------------------------
 
     def key_for(self, kind: str, provider_id: str, credential: Credential, version: str) -> str:
-        return cache_key(
-            kind,
-            provider_id,
-            base_url=credential.base_url,
-            credential_name=credential.name,
-            fingerprint=credential_fingerprint(
-                credential.secret, key_secret=self.settings.cache_key_secret
-            ),
-            version=version,
-        )
+        """The memory-tier key; the credential part is computed once per credential."""
+        ident = (kind, provider_id, credential.base_url, credential.name, credential.secret)
+        prefix = self._key_prefixes.get(ident)
+        if prefix is None:
+            prefix = cache_key(
+                kind,
+                provider_id,
+                base_url=credential.base_url,
+                credential_name=credential.name,
+                fingerprint=credential_fingerprint(
+                    credential.secret, key_secret=self.settings.cache_key_secret
+                ),
+            )
+            if len(self._key_prefixes) > 256:
+                self._key_prefixes.clear()
+            self._key_prefixes[ident] = prefix
+        return prefix + version
 
     def resolve(
         self,
@@ -423,19 +498,37 @@ class Resolver:
         provider_id = credential.provider_id
         key = self.key_for("models", provider_id, credential, self.version())
         if not force:
-            hit = self.cache.get(key)
-            if isinstance(hit, Resolution):
-                return self._from_memory(hit)
+            hit = self._recall(key)
+            if hit is not None:
+                return hit
         flight = self.key_for("models", provider_id, credential, "") + ("|force" if force else "")
         return self._flights.do(
             flight,
             lambda: self._resolve_miss(credential, key, force, primary, trigger, validate),
         )
 
-    def _from_memory(self, hit: Resolution) -> Resolution:
-        elapsed = (self.clock() - hit.fetched_at).total_seconds()
-        age = None if hit.age_s is None else hit.age_s + max(0.0, elapsed)
-        return replace(hit, tier="memory", age_s=age, warnings=list(hit.warnings))
+    def _remember(self, key: str, answer: Resolution, ttl_s: float | None = None) -> None:
+        self.cache.set(key, (answer, self.monotonic()), ttl_s)
+
+    def _recall(self, key: str) -> Resolution | None:
+        """The memory-tier answer under ``key``: the cached one, aged by the time since."""
+        entry = self.cache.get(key)
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            return None
+        hit, stored_at = entry
+        if not isinstance(hit, Resolution):
+            return None
+        elapsed = max(0.0, self.monotonic() - stored_at)
+        return Resolution(
+            hit.records,
+            "memory",
+            None if hit.age_s is None else hit.age_s + elapsed,
+            list(hit.warnings),
+            hit.version,
+            hit.fetched_at + timedelta(seconds=elapsed),
+            hit.origin,
+            hit.run,
+        )
 
     def _resolve_miss(
         self,
@@ -451,9 +544,9 @@ class Resolver:
         existing: list[ModelRecord] | None = None
         store_error: RegistryError | None = None
         if not force:
-            hit = self.cache.get(key)  # a flight that just finished may have filled it
-            if isinstance(hit, Resolution):
-                return self._from_memory(hit)
+            hit = self._recall(key)  # a flight that just finished may have filled it
+            if hit is not None:
+                return hit
             version = self.version()
             try:
                 existing = self._guard(lambda: self.store.list_models(provider_id)).records
@@ -465,7 +558,7 @@ class Resolver:
                 age = self._age(visible) if primary else self._credential_age(provider_id, label)
                 if visible and age is not None and age <= self.settings.freshness_s:
                     answer = Resolution(visible, "registry", age, [], version, self.clock())
-                    self.cache.set(key, answer)
+                    self._remember(key, answer)
                     return answer
 
         report = self.discover(
@@ -487,12 +580,12 @@ class Resolver:
                 self.clock(),
                 run=report,
             )
-            self.cache.set(self.key_for("models", provider_id, credential, version), answer)
+            self._remember(self.key_for("models", provider_id, credential, version), answer)
             return answer
         answer = self._fallback(
             provider_id, label, existing, store_error, [report.message], run=report
         )
-        self.cache.set(key, answer, self.fallback_ttl_s)
+        self._remember(key, answer, self.fallback_ttl_s)
         return answer
 
     def _fallback(
@@ -568,9 +661,9 @@ class Resolver:
         """
         version = self.version()
         key = "|".join(("list", provider_id or "*", credential_name or "", version))
-        hit = self.cache.get(key)
-        if isinstance(hit, Resolution):
-            return self._from_memory(hit)
+        hit = self._recall(key)
+        if hit is not None:
+            return hit
 
         def visible(records: Sequence[ModelRecord]) -> list[ModelRecord]:
             return [r for r in records if _visible_for_name(r, credential_name)]
@@ -598,7 +691,7 @@ class Resolver:
                 answer = Resolution(
                     rows, "registry", self._age(rows), warnings, version, self.clock()
                 )
-                self.cache.set(key, answer)
+                self._remember(key, answer)
                 return answer
             warnings.append(f"The {self.store.name} registry is empty.")
 
@@ -621,7 +714,7 @@ class Resolver:
             rows = [r for pid in providers for r in visible(self.catalog(pid))]
             warnings.append("Showing the bundled reference catalog: availability is not verified.")
             answer = Resolution(rows, "catalog", None, warnings, version, now)
-        self.cache.set(key, answer, self.fallback_ttl_s)
+        self._remember(key, answer, self.fallback_ttl_s)
         return answer
 
     def _known_providers(self) -> list[str]:
@@ -647,9 +740,10 @@ class Resolver:
         t0 = self.monotonic()
         run_id = f"{provider_id}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         try:
-            models = run_sync(
+            models = self._loop.run(
                 self._discovery()(
                     credential,
+                    client=self._loop.client,
                     validate=validate,
                     progress=progress,
                     allow_http=self.settings.allow_http_hosts,

@@ -136,6 +136,8 @@ class ModelRegistryService:
         self.resolver = resolver
         self._credentials_fn = credentials or (lambda: _env_credentials(settings))
         self._credentials: list[Credential] | None = None
+        # (provider, key, base URL, name) -> (credential, primary); keys only as dict keys
+        self._resolved: dict[tuple[str | None, ...], tuple[Credential, bool]] = {}
 
     @classmethod
     def from_settings(
@@ -241,12 +243,15 @@ class ModelRegistryService:
         Without ``api_key`` the configured credential (``credential_name``, else the provider's
         first) is used. ``force_refresh`` skips memory and registry and lists the provider.
         """
-        credential = self._credential(provider_id, api_key, base_url, credential_name)
-        return self.resolver.resolve(
-            credential,
-            force=force_refresh,
-            primary=self._is_primary(provider_id, credential.name),
-        )
+        ident = (provider_id, api_key, base_url, credential_name)
+        known = self._resolved.get(ident)
+        if known is None:
+            credential = self._credential(provider_id, api_key, base_url, credential_name)
+            known = (credential, self._is_primary(provider_id, credential.name))
+            if len(self._resolved) > 256:
+                self._resolved.clear()
+            self._resolved[ident] = known
+        return self.resolver.resolve(known[0], force=force_refresh, primary=known[1])
 
     def get_recommended_model(
         self, provider_id: str, feature: str | None = None, credential_name: str | None = None
