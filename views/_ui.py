@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from registry_core.access import ANONYMOUS, EDITORS_KEY, is_editor, parse_editors
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent
@@ -50,8 +51,6 @@ log = logging.getLogger("registry.dashboard")
 
 CACHE_TTL_S = 3600
 CACHE_MAX_ENTRIES = 64
-EDITORS_KEY = "REGISTRY_EDITORS"
-ANONYMOUS = "anonymous"
 
 PAGES: dict[str, tuple[str, str, str]] = {
     # url path: (file, title, icon)
@@ -435,22 +434,6 @@ def load_row_warnings(b: Boot) -> list[str]:
     return _load_row_warnings(b.fingerprint, version(b))
 
 
-def changed_fields(record: ModelRecord, proposed: Mapping[str, Any]) -> dict[str, Any]:
-    """Attribute -> new value, for each proposed value that differs from ``record``'s."""
-    out: dict[str, Any] = {}
-    for attr, new in proposed.items():
-        old = getattr(record, attr)
-        old_cmp = list(old) if isinstance(old, tuple) else old
-        new_cmp = list(new) if isinstance(new, tuple) else new
-        if isinstance(old_cmp, float) and isinstance(new_cmp, float):
-            if abs(old_cmp - new_cmp) <= 1e-12:
-                continue
-        elif old_cmp == new_cmp or (old_cmp in (None, "", []) and new_cmp in (None, "", [])):
-            continue
-        out[attr] = new
-    return out
-
-
 def find_record(view: RegistryView, provider_id: str, model_id: str) -> ModelRecord | None:
     for record in view.records:
         if record.provider_id == provider_id and record.model_id == model_id:
@@ -588,23 +571,7 @@ def logged_in() -> bool:
 def editors() -> list[str]:
     """``REGISTRY_EDITORS`` from secrets (a list) or the environment (comma-separated)."""
     raw: Any = secrets().get(EDITORS_KEY)
-    if raw is None:
-        raw = os.environ.get(EDITORS_KEY, "")
-    items = raw.split(",") if isinstance(raw, str) else list(raw or [])
-    return [str(i).strip().lower() for i in items if str(i).strip()]
-
-
-def is_editor(email: str | None, allowed: Sequence[str]) -> bool:
-    """``*`` allows every signed-in person, ``@example.com`` a whole domain, else exact emails."""
-    if not email:
-        return False
-    email = email.strip().lower()
-    for entry in allowed:
-        if entry == "*" or entry == email:
-            return True
-        if entry.startswith("@") and email.endswith(entry):
-            return True
-    return False
+    return parse_editors(os.environ.get(EDITORS_KEY) if raw is None else raw)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from registry_core import history
+from registry_core.access import changed_fields
 from registry_core.filters import provider_label
 from registry_core.frames import (
     alias_target,
@@ -171,7 +172,7 @@ if submitted:
         "output_cost_per_1k": cost_out,
         "notes": notes.strip() or None,
     }
-    changes = ui.changed_fields(record, proposed)
+    changes = changed_fields(record, proposed)
     if not changes:
         st.info("Nothing changed.")
     else:
