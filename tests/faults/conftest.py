@@ -178,8 +178,10 @@ def airtable_store(server: AirtableStandIn, base: str, **kwargs: Any) -> Airtabl
         "endpoint_url": server.url,
         "requests_per_second": 500.0,
         "lockout_s": 0.3,
-        "timeout": (1.0, 1.0),
+        "timeout": (1.0, 0.5),
         "cache_ttl_s": 0.0,
+        # one retry of a 5xx or a lockout (production: 4), so an outage costs milliseconds here
+        "rate_limit_waits": 1,
     }
     options.update(kwargs)
     token = options.pop("token", DEFAULT_TOKEN)
