@@ -93,7 +93,8 @@ if chosen:
     st.session_state["_discover_reports"] = ui.summarise_reports(reports)
 
 for summary in st.session_state.get("_discover_reports", []):
-    title = f"{provider_label(summary['provider_id'])} ({summary['credential']})"
+    credential_name = summary["credential"].split("/", 1)[-1]
+    title = f"{provider_label(summary['provider_id'])} ({credential_name})"
     if summary["outcome"] == "failed":
         st.error(f"**{title}**: {summary['message']}", icon=":material/error:")
         continue

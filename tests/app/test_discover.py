@@ -27,8 +27,7 @@ def test_discover_one_provider_shows_the_diff_and_updates_browse(
     assert "OpenAI: 3 models listed, 1 added" in at.success[0].value
     expander_labels = [e.label for e in at.expander]
     assert any(
-        label.startswith("Changes for OpenAI (openai/default): 1 added")
-        for label in expander_labels
+        label.startswith("Changes for OpenAI (default): 1 added") for label in expander_labels
     )
     assert "`fake-only-model`" in "\n".join(m.value for m in at.markdown)
     assert OPENAI_KEY not in all_text(at)
