@@ -8,6 +8,31 @@ successfully within the window, which keeps a fleet of timers from listing a pro
 
 The exit status is non-zero only when every provider that was attempted failed (or there was
 nothing to refresh at all): one provider down must not page anyone.
+
+Scheduling it (any number of hosts may do this at once)::
+
+    # cron: every 6 hours
+    0 */6 * * *  cd /srv/registry && .venv/bin/python -m registry_core refresh --all --if-older-than 5h
+
+    # systemd: registry-refresh.service + registry-refresh.timer
+    [Service]
+    Type=oneshot
+    WorkingDirectory=/srv/registry
+    EnvironmentFile=/etc/registry.env
+    ExecStart=/srv/registry/.venv/bin/python -m registry_core refresh --all --if-older-than 5h
+    [Timer]
+    OnCalendar=*-*-* 00/6:00:00
+    RandomizedDelaySec=10m
+    Persistent=true
+
+    # Kubernetes CronJob (container spec)
+    schedule: "0 */6 * * *"
+    concurrencyPolicy: Forbid
+    command: ["python", "-m", "registry_core", "refresh", "--all", "--if-older-than", "5h"]
+    envFrom: [{secretRef: {name: registry-keys}}]
+
+In the dashboard, ``REGISTRY_REFRESH_EVERY=6h`` starts :class:`BackgroundRefresher` once per
+process (:meth:`registry_core.service.ModelRegistryService.start_refresher`).
 """
 
 from __future__ import annotations
