@@ -148,10 +148,11 @@ class SQLiteStore:
         if provider_id is None:
             rows = self._read("SELECT provider_id, model_id, cells FROM models ORDER BY rowid")
         else:
+            # whatever case or spaces a person typed the id with, as the Airtable store reads it
             rows = self._read(
-                "SELECT provider_id, model_id, cells FROM models WHERE provider_id = ? "
-                "ORDER BY rowid",
-                (provider_id,),
+                "SELECT provider_id, model_id, cells FROM models "
+                "WHERE lower(trim(provider_id)) = ? ORDER BY rowid",
+                (provider_id.strip().lower(),),
             )
         raw: list[tuple[str, Mapping[str, Any]]] = []
         for provider, model, cells in rows:
