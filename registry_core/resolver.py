@@ -26,24 +26,21 @@ resolver is tested without a network; :mod:`registry_core.service` wires the rea
 
 from __future__ import annotations
 
-import asyncio
 import importlib
-import inspect
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from registry_core.cache import ResolutionCache, TTLCache, cache_key, credential_fingerprint
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun
+from registry_core.flight import DiscoveryLoop, SingleFlight, run_sync, shared_loop
 from registry_core.merge import (
-    MergeDiff,
     MergePolicy,
     credential_label,
     filter_visible,
@@ -51,256 +48,41 @@ from registry_core.merge import (
 )
 from registry_core.providers.base import Credential, DiscoveredModel, ProgressCallback
 from registry_core.records import ModelRecord, utcnow
+from registry_core.resolution import (
+    PROVIDER_NAMES,
+    TIERS,
+    Resolution,
+    RunReport,
+    describe_failure,
+    human_age,
+    provider_name,
+)
 from registry_core.snapshot import SnapshotFile
 from registry_core.stores.base import RegistryStore
+
+__all__ = [
+    "PROVIDER_NAMES",
+    "TIERS",
+    "CatalogFn",
+    "DiscoverFn",
+    "DiscoveryLoop",
+    "Resolution",
+    "Resolver",
+    "RunReport",
+    "SingleFlight",
+    "describe_failure",
+    "human_age",
+    "newest_verification",
+    "provider_name",
+    "run_sync",
+]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-TIERS: tuple[str, ...] = ("memory", "registry", "api", "snapshot", "catalog")
-
 DiscoverFn = Callable[..., Awaitable[list[DiscoveredModel]] | list[DiscoveredModel]]
 CatalogFn = Callable[[str], list[ModelRecord]]
-
-PROVIDER_NAMES: dict[str, str] = {
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "google": "Google Gemini",
-    "mistral": "Mistral",
-    "groq": "Groq",
-    "openrouter": "OpenRouter",
-    "xai": "xAI",
-    "deepseek": "DeepSeek",
-    "together": "Together AI",
-    "cohere": "Cohere",
-    "azure": "Azure OpenAI",
-    "ollama": "Ollama",
-}
-
-_FIXES: dict[str, str] = {
-    "auth": "check {env}",
-    "permission": "give the key permission to list models, or use another key ({env})",
-    "quota": "the account's quota or billing limit is exhausted; check the provider's billing page",
-    "rate_limited": "too many requests; it will be retried on the next refresh",
-    "unavailable": "the provider could not be reached; it will be retried on the next refresh",
-    "malformed": "the provider answered in an unexpected shape; nothing was changed",
-    "config": "set {env} (or the provider's base URL) and try again",
-    "unsafe_url": "use an https base URL on a public host, or allow the host explicitly",
-    "not_found": "check the provider's base URL",
-}
-
-
-def provider_name(provider_id: str) -> str:
-    """The provider's display name (``OpenAI``), or its id."""
-    return PROVIDER_NAMES.get(provider_id, provider_id)
-
-
-def describe_failure(provider_id: str, error: RegistryError) -> str:
-    """A plain-language sentence with the fix, e.g. "the OpenAI key was rejected (401): ..."."""
-    name = provider_name(provider_id)
-    env = f"{provider_id.upper()}_API_KEY"
-    status = f" ({error.status})" if error.status else ""
-    if error.error_class == "auth":
-        head = f"the {name} key was rejected{status}"
-    elif error.error_class == "rate_limited":
-        head = f"{name} is rate-limiting us{status}"
-    else:
-        head = f"{name} discovery failed{status}: {error.message}"
-    fix = error.hint or _FIXES.get(error.error_class, "").format(env=env)
-    return f"{head}: {fix}" if fix else head
-
-
-def human_age(seconds: float | None) -> str:
-    """``"5 min"``, ``"3 h"``, ``"2 days"``; ``"unknown age"`` for ``None``."""
-    if seconds is None:
-        return "unknown age"
-    if seconds < 90:
-        return f"{max(0, int(seconds))} s"
-    if seconds < 90 * 60:
-        return f"{int(seconds // 60)} min"
-    if seconds < 36 * 3600:
-        return f"{int(seconds // 3600)} h"
-    return f"{int(seconds // 86400)} days"
-
-
-@dataclass(frozen=True, slots=True)
-class RunReport:
-    """One discovery of one provider with one credential, for the dashboard and ``refresh``."""
-
-    provider_id: str
-    credential: str  # the credential's label ("openai/default"), never the key
-    outcome: str  # ok / suspect / failed / skipped
-    run: DiscoveryRun | None
-    diff: MergeDiff = field(default_factory=MergeDiff)
-    error: RegistryError | None = None
-    message: str = ""
-    records: tuple[ModelRecord, ...] = ()  # what the credential sees after the merge
-    warnings: tuple[str, ...] = ()
-    saved: bool = False  # whether the merge was written to the registry
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome in ("ok", "suspect", "skipped")
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """An answer and its provenance: which tier answered, how old the data is, what to warn."""
-
-    records: list[ModelRecord]
-    tier: str  # memory / registry / api / snapshot / catalog
-    age_s: float | None  # seconds since the data was verified (None: never / unknown)
-    warnings: list[str]
-    version: str
-    fetched_at: datetime
-    origin: str = ""  # the tier that produced the data (differs from ``tier`` for memory hits)
-    run: RunReport | None = None
-
-    def __post_init__(self) -> None:
-        if not self.origin:
-            object.__setattr__(self, "origin", self.tier)
-
-    @property
-    def degraded(self) -> bool:
-        """Whether this answer came from a fallback rather than the normal path."""
-        return bool(self.warnings) or self.origin in ("snapshot", "catalog")
-
-
-class SingleFlight:
-    """Concurrent calls with the same key share one execution of ``fn`` (in one process)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._calls: dict[str, _Call] = {}
-
-    def do(self, key: str, fn: Callable[[], T]) -> T:
-        with self._lock:
-            call = self._calls.get(key)
-            leader = call is None
-            if call is None:
-                call = _Call()
-                self._calls[key] = call
-        if not leader:
-            call.done.wait()
-            if call.error is not None:
-                raise call.error
-            return call.result  # type: ignore[no-any-return]
-        try:
-            result = fn()
-            call.result = result
-            return result
-        except BaseException as exc:
-            call.error = exc
-            raise
-        finally:
-            with self._lock:
-                self._calls.pop(key, None)
-            call.done.set()
-
-
-class _Call:
-    __slots__ = ("done", "error", "result")
-
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.result: Any = None
-        self.error: BaseException | None = None
-
-
-def run_sync(value: Awaitable[T] | T) -> T:
-    """Await ``value`` if it is awaitable, from sync code, with or without a running loop."""
-    if not inspect.isawaitable(value):
-        return value
-
-    awaitable = cast("Awaitable[T]", value)
-
-    async def wrap() -> T:
-        return await awaitable
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(wrap())
-    # called from inside a running loop (an async service): run on a helper thread
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["result"] = asyncio.run(wrap())
-        except BaseException as exc:
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, name="registry-discover")
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]  # type: ignore[no-any-return]
-
-
-class DiscoveryLoop:
-    """One event loop on a daemon thread, with one long-lived HTTP client, for a process.
-
-    Discovery is async; callers are sync (Streamlit scripts, cron, services). Running each
-    listing under a fresh ``asyncio.run`` would build a new HTTP client every time (a TLS context
-    and new connections: tens of milliseconds); one loop and one client keep connections to
-    the providers alive between listings. Thread-safe; the loop starts on first use.
-    """
-
-    def __init__(self, client_factory: Callable[[], Any] | None = None) -> None:
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: Any = None
-        self._client_factory = client_factory
-
-    def _ensure(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                threading.Thread(
-                    target=loop.run_forever, name="registry-discovery-loop", daemon=True
-                ).start()
-                self._loop = loop
-            return self._loop
-
-    @property
-    def client(self) -> Any:
-        """The shared ``httpx.AsyncClient`` (``None`` if it cannot be made: callers make their own)."""
-        with self._lock:
-            if self._client is None:
-                try:
-                    if self._client_factory is not None:
-                        self._client = self._client_factory()
-                    else:
-                        http = importlib.import_module("registry_core.http")
-                        self._client = http.make_client()
-                except Exception as exc:
-                    log.debug("no shared discovery client (%s)", type(exc).__name__)
-                    return None
-            return self._client
-
-    def run(self, value: Awaitable[T] | T) -> T:
-        """Await ``value`` on the loop and return its result (plain values pass through)."""
-        if not inspect.isawaitable(value):
-            return value
-        awaitable = cast("Awaitable[T]", value)
-
-        async def wrap() -> T:
-            return await awaitable
-
-        loop = self._ensure()
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:  # a coroutine on this loop must not wait for the loop itself
-            out: T = run_sync(cast(Any, awaitable))
-            return out
-        return asyncio.run_coroutine_threadsafe(wrap(), loop).result()
-
-
-_SHARED_LOOP = DiscoveryLoop()
 
 
 def _default_discover() -> DiscoverFn:
@@ -366,7 +148,7 @@ class Resolver:
         self._flights = SingleFlight()
         # credential -> cache-key prefix (holds secrets only as dict keys, in this process)
         self._key_prefixes: dict[tuple[str | None, ...], str] = {}
-        self._loop = loop if loop is not None else _SHARED_LOOP
+        self._loop = loop if loop is not None else shared_loop()
         self._version_lock = threading.Lock()
         self._version = ""
         self._version_at: float | None = None

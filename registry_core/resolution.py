@@ -1,0 +1,121 @@
+"""What the resolver answers: :class:`Resolution` (records plus provenance) and
+:class:`RunReport` (one discovery), and the plain-language messages both carry.
+
+Messages are for people: they say what happened and what to do ("the OpenAI key was rejected
+(401): check OPENAI_API_KEY"), never a key or token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from registry_core.errors import RegistryError
+from registry_core.events import DiscoveryRun
+from registry_core.merge import MergeDiff
+from registry_core.records import ModelRecord
+
+TIERS: tuple[str, ...] = ("memory", "registry", "api", "snapshot", "catalog")
+
+PROVIDER_NAMES: dict[str, str] = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "google": "Google Gemini",
+    "mistral": "Mistral",
+    "groq": "Groq",
+    "openrouter": "OpenRouter",
+    "xai": "xAI",
+    "deepseek": "DeepSeek",
+    "together": "Together AI",
+    "cohere": "Cohere",
+    "azure": "Azure OpenAI",
+    "ollama": "Ollama",
+}
+
+_FIXES: dict[str, str] = {
+    "auth": "check {env}",
+    "permission": "give the key permission to list models, or use another key ({env})",
+    "quota": "the account's quota or billing limit is exhausted; check the provider's billing page",
+    "rate_limited": "too many requests; it will be retried on the next refresh",
+    "unavailable": "the provider could not be reached; it will be retried on the next refresh",
+    "malformed": "the provider answered in an unexpected shape; nothing was changed",
+    "config": "set {env} (or the provider's base URL) and try again",
+    "unsafe_url": "use an https base URL on a public host, or allow the host explicitly",
+    "not_found": "check the provider's base URL",
+}
+
+
+def provider_name(provider_id: str) -> str:
+    """The provider's display name (``OpenAI``), or its id."""
+    return PROVIDER_NAMES.get(provider_id, provider_id)
+
+
+def describe_failure(provider_id: str, error: RegistryError) -> str:
+    """A plain-language sentence with the fix, e.g. "the OpenAI key was rejected (401): ..."."""
+    name = provider_name(provider_id)
+    env = f"{provider_id.upper()}_API_KEY"
+    status = f" ({error.status})" if error.status else ""
+    if error.error_class == "auth":
+        head = f"the {name} key was rejected{status}"
+    elif error.error_class == "rate_limited":
+        head = f"{name} is rate-limiting us{status}"
+    else:
+        head = f"{name} discovery failed{status}: {error.message}"
+    fix = error.hint or _FIXES.get(error.error_class, "").format(env=env)
+    return f"{head}: {fix}" if fix else head
+
+
+def human_age(seconds: float | None) -> str:
+    """``"5 min"``, ``"3 h"``, ``"2 days"``; ``"unknown age"`` for ``None``."""
+    if seconds is None:
+        return "unknown age"
+    if seconds < 90:
+        return f"{max(0, int(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{int(seconds // 60)} min"
+    if seconds < 36 * 3600:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} days"
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """One discovery of one provider with one credential, for the dashboard and ``refresh``."""
+
+    provider_id: str
+    credential: str  # the credential's label ("openai/default"), never the key
+    outcome: str  # ok / suspect / failed / skipped
+    run: DiscoveryRun | None
+    diff: MergeDiff = field(default_factory=MergeDiff)
+    error: RegistryError | None = None
+    message: str = ""
+    records: tuple[ModelRecord, ...] = ()  # what the credential sees after the merge
+    warnings: tuple[str, ...] = ()
+    saved: bool = False  # whether the merge was written to the registry
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("ok", "suspect", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """An answer and its provenance: which tier answered, how old the data is, what to warn."""
+
+    records: list[ModelRecord]
+    tier: str  # memory / registry / api / snapshot / catalog
+    age_s: float | None  # seconds since the data was verified (None: never / unknown)
+    warnings: list[str]
+    version: str
+    fetched_at: datetime
+    origin: str = ""  # the tier that produced the data (differs from ``tier`` for memory hits)
+    run: RunReport | None = None
+
+    def __post_init__(self) -> None:
+        if not self.origin:
+            object.__setattr__(self, "origin", self.tier)
+
+    @property
+    def degraded(self) -> bool:
+        """Whether this answer came from a fallback rather than the normal path."""
+        return bool(self.warnings) or self.origin in ("snapshot", "catalog")
