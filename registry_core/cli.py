@@ -54,6 +54,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
     from registry_core.service import ModelRegistryService
 
     service = ModelRegistryService.from_settings(Settings.from_env())
+    service.ensure_seeded()
     resolution = service.list_models(args.provider)
     records = sorted(resolution.records, key=lambda r: (r.provider_id, r.model_id))
     if args.json:

@@ -466,6 +466,29 @@ class ModelRegistryService:
         self.resolver.set_version(self.store.bump_version())
         return updated
 
+    # -- first run ---------------------------------------------------------------------------
+
+    def ensure_seeded(self) -> int:
+        """On an empty registry, seed it from the bundled catalog (see :mod:`registry_core.seed`).
+
+        Returns how many rows were written (0 when the registry already had models, or when the
+        store is read-only). A failure here is not fatal: reads then fall back to the snapshot or
+        the catalog, with a warning.
+        """
+        from registry_core.seed import seed_if_empty
+
+        if not self.store.writable:
+            return 0
+        try:
+            result = seed_if_empty(self.store, self.settings.providers)
+        except RegistryError as exc:
+            log.warning("seeding from the catalog failed: %s", exc)
+            return 0
+        if result.seeded:
+            log.info("seeded %d models for %s", result.rows, ", ".join(result.providers))
+            self.resolver.set_version(self.store.get_version())
+        return result.rows
+
     # -- scheduled refresh ------------------------------------------------------------------
 
     def start_refresher(self) -> bool:
