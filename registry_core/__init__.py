@@ -45,7 +45,19 @@ _EXPORTS: dict[str, str] = {
     "get_recommended_model": "registry_core.service",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AIService",
+    "ModelCheck",
+    "ModelRecord",
+    "ModelRegistryService",
+    "Recommendation",
+    "Resolution",
+    "RunReport",
+    "Settings",
+    "check_model",
+    "get_available_models",
+    "get_recommended_model",
+]
 
 
 def __getattr__(name: str) -> Any:
