@@ -109,6 +109,10 @@ def _text(value: Cell) -> Any:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str) and "\r" in value:
+        # a bare carriage return is not quoted by the csv module (the line end is "\n") but
+        # spreadsheets break the row there, so "x\r=1+1" would start a new cell with a formula
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     return neutralise(value)
 
 

@@ -125,3 +125,10 @@ def test_quotes_and_newlines_survive() -> None:
 
 def test_no_rows_gives_header_only() -> None:
     assert records_to_csv([], ["Provider", "Model ID"]) == "Provider,Model ID\n"
+
+
+def test_a_bare_carriage_return_cannot_start_a_formula_cell() -> None:
+    rec = ModelRecord("openai", "m", notes="x\r=1+1", model_name="a\r\nb")
+    text = records_to_csv([rec], ["Model Name", "Notes"])
+    assert "\r" not in text
+    assert _parse(text)[1] == ["a\nb", "x\n=1+1"]
