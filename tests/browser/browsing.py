@@ -8,6 +8,7 @@ pages write, the URL and downloaded files, never grid cells.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -96,15 +97,21 @@ def query_params(page: Any) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
 
-def main_caption(page: Any, starts_with: str) -> str:
-    """The text of the first caption in the main area that starts with ``starts_with``."""
+def main_caption(page: Any, starts_with: str, timeout_ms: int = 15_000) -> str:
+    """Wait for a caption in the main area that starts with ``starts_with``; return its text.
+
+    After a widget changes, the URL moves at once but the rerun that redraws the captions
+    comes a moment later: waiting for the expected text is what makes the check race-free.
+    """
     captions = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]')
-    for text in captions.all_inner_texts():
-        if text.strip().startswith(starts_with):
-            return text.strip()
-    raise AssertionError(
-        f"no caption starting {starts_with!r}; captions: {captions.all_inner_texts()}"
-    )
+    wanted = captions.filter(has_text=re.compile("^" + re.escape(starts_with)))
+    try:
+        wanted.first.wait_for(timeout=timeout_ms)
+    except Exception as exc:
+        raise AssertionError(
+            f"no caption starting {starts_with!r}; captions: {captions.all_inner_texts()}"
+        ) from exc
+    return str(wanted.first.inner_text()).strip()
 
 
 def full_page_screenshot(page: Any, name: str) -> Path:
@@ -114,6 +121,7 @@ def full_page_screenshot(page: Any, name: str) -> Path:
     grow the viewport to the content's height, let the charts redraw, capture, restore.
     """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert page.locator('[role="dialog"]').count() == 0, "a dialog is open over the page"
     height = int(
         page.evaluate(
             """() => {
@@ -131,7 +139,17 @@ def full_page_screenshot(page: Any, name: str) -> Path:
         target = SCREENSHOTS / f"{name}.png"
         tmp = target.with_suffix(".tmp.png")
         page.screenshot(path=str(tmp), full_page=True, animations="disabled")
+        _assert_not_dimmed(tmp)
         shutil.move(tmp, target)
         return target
     finally:
         page.set_viewport_size(VIEWPORT)
+
+
+def _assert_not_dimmed(path: Path) -> None:
+    """The main area's background is white: no modal backdrop or stale fade over the page."""
+    from PIL import Image  # Streamlit's own dependency
+
+    with Image.open(path) as image:
+        corner = image.convert("RGB").getpixel((image.width - 8, 8))
+    assert corner == (255, 255, 255), f"{path.name}: the page looks dimmed (corner {corner})"

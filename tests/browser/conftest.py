@@ -70,13 +70,38 @@ def browser(chromium_path: Path) -> Iterator[Any]:
             launched.close()
 
 
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    if call.when == "call" and outcome.get_result().failed:
+        item.stash[_FAILED] = True
+
+
 @pytest.fixture
-def page(browser: Any, dashboard: Dashboard) -> Iterator[Any]:
-    """A fresh browser context (own session, own downloads) at the README's viewport."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+def page(
+    browser: Any,
+    dashboard: Dashboard,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
+    """A fresh browser context (own session, own downloads) at the README's viewport.
+
+    When the test fails, the page as it was is saved next to the temporary files and the
+    dashboard's log tail is printed, so a failure says what the browser saw.
+    """
+    context = browser.new_context(
+        viewport=VIEWPORT, accept_downloads=True, color_scheme="light", locale="en-US"
+    )
     context.set_default_timeout(LOAD_TIMEOUT_MS)
     tab = context.new_page()
     try:
         yield tab
+        if request.node.stash.get(_FAILED, False):
+            shot = tmp_path_factory.getbasetemp() / f"failed-{request.node.name}.png"
+            tab.screenshot(path=str(shot), full_page=True)
+            print(f"\nbrowser saw: {shot} at {tab.url}\nstreamlit log:\n{dashboard.log_tail(2000)}")
     finally:
         context.close()

@@ -155,38 +155,99 @@ RECOMMENDED: tuple[tuple[str, str], ...] = (
     ("anthropic", "claude-sonnet-4-5-20250929"),
     ("google", "gemini-2.5-pro"),
 )
+EDITOR = "platform-team@example.com"
+
+#: Models the providers listed once and have since withdrawn, and models that arrived later.
+RETIRED: dict[str, tuple[str, ...]] = {
+    "openai": ("gpt-4-0613", "gpt-3.5-turbo-0125"),
+    "google": ("gemini-1.5-pro-002",),
+    "mistral": ("open-mixtral-8x7b",),
+}
+ARRIVED_LATER: dict[str, tuple[str, ...]] = {
+    "openai": ("gpt-4.1", "gpt-4.1-2025-04-14"),
+    "anthropic": ("claude-opus-4-6",),
+    "google": ("gemini-flash-latest",),
+}
+#: (days ago, what changes in the providers' listings just before that scheduled discovery).
+#: Withdrawn models are marked unavailable after two misses a day apart (the grace period).
+TIMELINE: tuple[tuple[float, str], ...] = (
+    (56, "first listing: the old models, not yet the new ones"),
+    (42, "nothing changes"),
+    (35, "the new models arrive"),
+    (21, "the old models are withdrawn"),
+    (20, "still withdrawn: now marked unavailable"),
+    (7, "nothing changes"),
+)
 
 
 def populate(backends: Backends) -> None:
-    """Seed the registry from the catalog, list every fake provider once, add people's edits.
+    """Give the registry two months of life, through the product's own code paths.
 
-    This is what a team's registry looks like after a first day: catalog rows, one discovery,
-    a few deprecation dates and Recommended flags typed in by hand.
+    Seeded from the catalog 60 days ago; the fake providers listed weekly-ish on a simulated
+    clock (old models withdrawn, new ones arriving); then, today, a team member's deprecation
+    dates and Recommended flags, and one live listing. The providers end up listing exactly
+    their default models, so a test's own discovery sees only what it adds.
     """
+    now = datetime.now(UTC)
+    clock = [now - timedelta(days=60)]
     service = backends.service()
+    timed = ModelRegistryService.from_settings(
+        backends.settings(), store=service.store, clock=lambda: clock[0]
+    )
+    fake = backends.fake
     try:
-        seed_if_empty(service.store, backends.settings().providers)
-        reports = service.discover(list(PROVIDERS), trigger="cli")
-        failed = [f"{r.provider_id}: {r.message}" for r in reports if not r.ok]
-        if failed:
-            raise RuntimeError("discovery against the fake providers failed: " + "; ".join(failed))
-        today = datetime.now(UTC).date()
-        known = {r.key for r in service.store.list_models().records}
-        edits: dict[tuple[str, str], dict[str, Any]] = {}
-        for key, (deprecation, retirement, successor) in LIFECYCLE.items():
-            edits.setdefault(key, {}).update(
-                deprecation_date=today + timedelta(days=deprecation),
-                retirement_date=today + timedelta(days=retirement),
-                successor_model=successor,
-                status="deprecated" if deprecation <= 0 else "active",
-            )
-        for key in RECOMMENDED:
-            edits.setdefault(key, {})["recommended"] = True
-        for (provider_id, model_id), changes in edits.items():
-            if (provider_id, model_id) in known:
-                service.edit_model(provider_id, model_id, changes, "browser-test set-up")
+        seed_if_empty(service.store, backends.settings().providers, now=clock[0])
+        defaults = {p: fake.models(p) for p in PROVIDERS}
+        for provider, ids in ARRIVED_LATER.items():
+            for model_id in ids:
+                fake.remove_model(provider, model_id)
+        for provider, ids in RETIRED.items():
+            for model_id in ids:
+                fake.add_model(provider, model_id)
+        for days_ago, step in TIMELINE:
+            clock[0] = now - timedelta(days=days_ago)
+            if step.startswith("the new models arrive"):
+                for provider in ARRIVED_LATER:
+                    fake.set_models(provider, defaults[provider] + _retired_items(fake, provider))
+            elif step.startswith("the old models are withdrawn"):
+                for provider in PROVIDERS:
+                    fake.set_models(provider, defaults[provider])
+            _discover(timed, "schedule")
+        _discover(service, "cli")
+        _edit_lifecycle(service, now)
     finally:
         service.store.close()
+
+
+def _retired_items(fake: FakeProviderServer, provider: str) -> list[dict[str, Any]]:
+    ids = set(RETIRED.get(provider, ()))
+    return [m for m in fake.models(provider) if str(m.get("id") or m.get("name", "")) in ids]
+
+
+def _discover(service: ModelRegistryService, trigger: str) -> None:
+    reports = service.discover(list(PROVIDERS), trigger=trigger)
+    failed = [f"{r.provider_id}: {r.message}" for r in reports if not r.ok]
+    if failed:
+        raise RuntimeError("discovery against the fake providers failed: " + "; ".join(failed))
+
+
+def _edit_lifecycle(service: ModelRegistryService, now: datetime) -> None:
+    today = now.date()
+    known = {r.key for r in service.store.list_models().records}
+    edits: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, (deprecation, retirement, successor) in LIFECYCLE.items():
+        edits.setdefault(key, {}).update(
+            deprecation_date=today + timedelta(days=deprecation),
+            retirement_date=today + timedelta(days=retirement),
+            successor_model=successor,
+            status="deprecated" if deprecation <= 0 else "active",
+        )
+    for key in RECOMMENDED:
+        edits.setdefault(key, {})["recommended"] = True
+    for (provider_id, model_id), changes in edits.items():
+        if (provider_id, model_id) not in known:
+            raise RuntimeError(f"{provider_id}/{model_id} is not in the registry to edit")
+        service.edit_model(provider_id, model_id, changes, EDITOR)
 
 
 @dataclass

@@ -44,8 +44,7 @@ def test_sidebar_filter_goes_into_the_url_and_survives_a_reload(
     page: Any, dashboard: Dashboard, backends: Backends
 ) -> None:
     open_page(page, dashboard)
-    everything = main_caption(page, f"{len(backends.records()):,} models")
-    assert everything.startswith(_expected_caption(backends, RegistryFilter()))
+    main_caption(page, _expected_caption(backends, RegistryFilter()))
 
     _choose(page, "Provider", "anthropic")
     page.wait_for_url("**provider=anthropic**")
@@ -65,14 +64,14 @@ def test_sidebar_filter_goes_into_the_url_and_survives_a_reload(
     assert flt == RegistryFilter(providers=("anthropic",), statuses=("deprecated",), search="haiku")
     expected = _expected_caption(backends, flt)
     assert expected.startswith('1 deprecated model from Anthropic matching "haiku"'), expected
-    assert main_caption(page, "1 deprecated model").startswith(expected)
+    main_caption(page, expected)
 
     url = page.url
     page.reload()
     wait_idle(page)
     assert page.url == url
     assert current_filter(page) == flt
-    assert main_caption(page, "1 deprecated model").startswith(expected)
+    main_caption(page, expected)
     sidebar = _sidebar(page)
     assert sidebar.get_by_label("Search").input_value() == "haiku"
     assert _selected(page, "Provider") == ["anthropic"]
@@ -88,8 +87,7 @@ def test_a_shared_link_opens_with_its_filters_applied(
     assert flt.providers == ("openai", "google") and flt.available_only
     expected = _expected_caption(backends, flt)
     assert " available models from OpenAI and Google, " in expected
-    shown = expected.split(" ", 1)[0]
-    assert main_caption(page, shown).startswith(expected)
+    main_caption(page, expected)
     # the widgets show what the link says, so the next change keeps the rest of the filter
     assert _selected(page, "Provider") == ["openai", "google"]
     assert _sidebar(page).get_by_role("switch", name="Available only").is_checked()
