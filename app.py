@@ -1,9 +1,10 @@
 """AI Model Registry dashboard: page config, the navigation table and the shared sidebar.
 
 Run with ``streamlit run app.py``. Nothing here may raise before ``st.navigation`` runs: a broken
-configuration shows an error on the page. The pages live in ``views/``, not ``pages/``: a
-``pages/`` folder switches Streamlit to its legacy multipage mode, where a deep link runs the page
-without this file (no sidebar) and a failing entry point falls back to listing the raw files.
+configuration shows an error on the page (otherwise Streamlit would fall back to listing the raw
+files of ``pages/``). The chosen page runs inside ``ui.routed()``: a page that Streamlit starts
+without this file (its legacy multipage mode, before the first ``st.navigation`` of a process)
+runs this file instead, so no page ever shows without the sidebar.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import streamlit as st
 st.set_page_config(page_title="AI Model Registry", page_icon=":material/hub:", layout="wide")
 
 try:
-    from views import _ui as ui
+    from pages import _ui as ui
 except Exception as exc:  # a broken install; still show the navigation and say so
     ui = None
     _import_error: str | None = f"The dashboard could not load its modules ({type(exc).__name__})."
@@ -42,4 +43,5 @@ try:
 except Exception as exc:  # the sidebar must never take a page down
     st.sidebar.warning(f"Filters unavailable ({type(exc).__name__}).")
 
-page.run()
+with ui.routed():
+    page.run()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages import _ui as ui
 from registry_core.frames import model_ref
 from registry_core.records import ModelRecord
-from views import _ui as ui
 
 b = ui.require()
 flt = ui.current_filter()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from pages import _ui as ui
 from registry_core.export import DEFAULT_EXPORT_COLUMNS, EXPORT_COLUMNS, records_to_csv
 from registry_core.frames import cost_chart_frame, cost_frame
-from views import _ui as ui
 
 b = ui.require()
 view = ui.safely("read the registry", lambda: ui.load_view(b))

@@ -6,13 +6,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pages import _ui as ui
 from registry_core.frames import (
     recommended_at_risk,
     timeline_frame,
     upcoming,
     upcoming_frame,
 )
-from views import _ui as ui
 
 STATUS_COLOURS = {
     "retired": "#6b7280",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages import _ui as ui
 from registry_core.filters import provider_label
-from views import _ui as ui
 
 VALIDATION_MODES = {
     "none": "Listing only (free): a successful listing proves the key",

@@ -8,10 +8,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pages import _ui as ui
 from registry_core import history
 from registry_core.events import EVENT_KINDS
 from registry_core.frames import events_frame, runs_frame
-from views import _ui as ui
 
 b = ui.require()
 flt = ui.current_filter()

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pages import _ui as ui
 from registry_core import history
 from registry_core.access import changed_fields
 from registry_core.filters import provider_label
@@ -21,7 +22,6 @@ from registry_core.frames import (
     provenance_rows,
 )
 from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS
-from views import _ui as ui
 
 b = ui.require()
 view = ui.safely("read the registry", lambda: ui.load_view(b))

@@ -7,10 +7,10 @@ import platform
 
 import streamlit as st
 
+from pages import _ui as ui
 from registry_core.filters import provider_label
 from registry_core.frames import runs_frame
 from registry_core.refresh import background_refresher
-from views import _ui as ui
 
 b = ui.require()
 st.title("Status")

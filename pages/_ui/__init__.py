@@ -9,7 +9,12 @@ Pages import this module and ``registry_core``; they hold no HTTP, SQL or Airtab
 - **Filters** live in the URL: the sidebar widgets are bound to query parameters, named as in
   :mod:`registry_core.filters`.
 - **Access**: with an ``[auth]`` section in secrets, people sign in (``st.login``) and only
-  ``REGISTRY_EDITORS`` may edit and discover; without it the app is open (see docs/dashboard.md).
+  ``REGISTRY_EDITORS`` may edit and discover; without it the app is open (see the README).
+- **Routing**: ``app.py`` runs the chosen page inside :func:`routed`. Streamlit runs a script of
+  ``pages/`` on its own only in its legacy multipage mode, which a process is in until ``app.py``
+  first calls ``st.navigation`` (a deep link as the first request after a start, or AppTest's
+  ``switch_page``). :func:`require` notices and runs ``app.py`` instead, so every page always has
+  the page config, the navigation and the shared sidebar.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import json
 import logging
 import os
 import queue
+import runpy
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -52,15 +59,37 @@ log = logging.getLogger("registry.dashboard")
 CACHE_TTL_S = 3600
 CACHE_MAX_ENTRIES = 64
 
+APP_PATH = Path(__file__).resolve().parents[2] / "app.py"
+_ROUTING = threading.local()
+
+
+@contextlib.contextmanager
+def routed() -> Any:
+    """Mark the page ``app.py`` runs as reached through ``st.navigation`` (the only way it should)."""
+    _ROUTING.depth = getattr(_ROUTING, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _ROUTING.depth -= 1
+
+
+def ensure_routed() -> None:
+    """Run ``app.py`` (which then runs this page) when Streamlit started a page on its own."""
+    if getattr(_ROUTING, "depth", 0):
+        return
+    runpy.run_path(str(APP_PATH), run_name="__main__")
+    st.stop()
+
+
 PAGES: dict[str, tuple[str, str, str]] = {
     # url path: (file, title, icon)
-    "browse": ("views/browse.py", "Browse", ":material/table_view:"),
-    "model": ("views/model.py", "Model detail", ":material/info:"),
-    "discover": ("views/discover.py", "Discover", ":material/radar:"),
-    "history": ("views/history.py", "History", ":material/timeline:"),
-    "deprecations": ("views/deprecations.py", "Deprecations", ":material/event_busy:"),
-    "costs": ("views/costs.py", "Costs", ":material/payments:"),
-    "status": ("views/status.py", "Status", ":material/monitor_heart:"),
+    "browse": ("pages/browse.py", "Browse", ":material/table_view:"),
+    "model": ("pages/model.py", "Model detail", ":material/info:"),
+    "discover": ("pages/discover.py", "Discover", ":material/radar:"),
+    "history": ("pages/history.py", "History", ":material/timeline:"),
+    "deprecations": ("pages/deprecations.py", "Deprecations", ":material/event_busy:"),
+    "costs": ("pages/costs.py", "Costs", ":material/payments:"),
+    "status": ("pages/status.py", "Status", ":material/monitor_heart:"),
 }
 
 
@@ -211,6 +240,7 @@ def boot() -> Boot:
 
 def require() -> Boot:
     """The boot, or stop the page (app.py already showed the error)."""
+    ensure_routed()
     b = boot()
     if not b.ok:
         st.info("Nothing to show until the problem above is fixed.")

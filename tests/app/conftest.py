@@ -23,7 +23,7 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from views import _ui  # noqa: E402  (needs ROOT on sys.path)
+from pages import _ui  # noqa: E402  (needs ROOT on sys.path)
 
 TODAY = datetime.now(UTC).date()
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -221,7 +221,7 @@ def app() -> Callable[..., AppTest]:
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         if page is not None:
-            at.switch_page(f"views/{page}.py").run()
+            at.switch_page(f"pages/{page}.py").run()
             assert not at.exception, [e.value for e in at.exception]
         return at
 

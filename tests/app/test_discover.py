@@ -32,9 +32,9 @@ def test_discover_one_provider_shows_the_diff_and_updates_browse(
     assert "`fake-only-model`" in "\n".join(m.value for m in at.markdown)
     assert OPENAI_KEY not in all_text(at)
     # the cache was cleared: Browse and History show the new model at once
-    at.switch_page("views/browse.py").run()
+    at.switch_page("pages/browse.py").run()
     assert "fake-only-model" in set(at.dataframe[0].value["Model"])
-    at.switch_page("views/history.py").run()
+    at.switch_page("pages/history.py").run()
     log = at.dataframe[0].value
     assert "fake-only-model" in set(log["Model"])
     runs = at.dataframe[1].value
@@ -55,8 +55,8 @@ def test_discover_all_reports_failures_in_plain_language(
 
 
 def test_validation_mode_is_passed_on(app, registry, keys) -> None:
+    from pages import _ui
     from registry_core.service import ModelRegistryService
-    from views import _ui
 
     seen: list[str] = []
 
@@ -83,6 +83,6 @@ def test_non_editor_cannot_discover(app, registry, with_fake_discovery) -> None:
         "REGISTRY_EDITORS": ["boss@example.com"],
     }
     at = app(secrets=secrets, user={"is_logged_in": True, "email": "ana@example.com"})
-    at.switch_page("views/discover.py").run()
+    at.switch_page("pages/discover.py").run()
     assert at.button(key="discover_all").disabled
     assert at.button(key="discover_openai").disabled

@@ -10,7 +10,7 @@ from .conftest import vega_specs
 def test_charts_and_logs(app, registry, with_fake_discovery) -> None:
     at = app("discover")
     at.button(key="discover_openai").click().run()
-    at.switch_page("views/history.py").run()
+    at.switch_page("pages/history.py").run()
     specs = [json.loads(s) for s in vega_specs(at)]
     marks = [s["mark"]["type"] for s in specs]
     assert marks == ["line", "bar", "bar"]  # available over time, added/removed, intervals

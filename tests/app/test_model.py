@@ -93,7 +93,7 @@ def test_signed_in_non_editor_cannot_edit(app, registry) -> None:
     secrets = {**AUTH, "REGISTRY_EDITORS": ["boss@example.com"]}
     user = {"is_logged_in": True, "email": "ana@example.com"}
     at = app(secrets=secrets, user=user)
-    at.switch_page("views/model.py")
+    at.switch_page("pages/model.py")
     at.query_params["model"] = "openai/gpt-4o"
     at.run()
     assert not at.get("form")
@@ -104,7 +104,7 @@ def test_signed_in_editor_edits_under_their_email(app, registry) -> None:
     secrets = {**AUTH, "REGISTRY_EDITORS": ["@example.com"]}
     user = {"is_logged_in": True, "email": "ana@example.com"}
     at = app(secrets=secrets, user=user)
-    at.switch_page("views/model.py")
+    at.switch_page("pages/model.py")
     at.query_params["model"] = "openai/gpt-4o"
     at.run()
     assert len(at.main.text_input) == 1  # no name field: the signed-in email is the editor

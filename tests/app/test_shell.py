@@ -49,7 +49,7 @@ def test_broken_configuration_shows_navigation_and_an_error(
     assert any(message in e for e in errors), errors
     assert "patX" not in "\n".join(errors)
     for page in ("costs", "status"):
-        at.switch_page(f"views/{page}.py").run()
+        at.switch_page(f"pages/{page}.py").run()
         assert not at.exception
         assert at.info[0].value.startswith("Nothing to show")
 

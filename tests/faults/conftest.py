@@ -225,11 +225,11 @@ def fresh_settings(settings: Settings, **changes: Any) -> Settings:
 
 
 def ui_module() -> Any:
-    """The dashboard's Streamlit glue module (``views/_ui.py``; ``pages/_ui.py`` before the move)."""
+    """The dashboard's Streamlit glue module (``pages/_ui/__init__.py``; ``pages/_ui.py`` before the move)."""
     import importlib
 
     try:
-        return importlib.import_module("views._ui")
+        return importlib.import_module("pages._ui")
     except ModuleNotFoundError:
         return importlib.import_module("pages._ui")
 
