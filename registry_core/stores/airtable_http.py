@@ -357,8 +357,8 @@ def _translate_422(kind: str, message: str, said: str, *, what: str) -> Registry
         return RecordCapError(
             f"Airtable refuses new records in {what}: the base reached its plan's record cap{said}",
             status=422,
-            hint="delete old history rows or upgrade the Airtable plan (README, Record budget: "
-            "budget)",
+            hint="delete old history and run rows or upgrade the Airtable plan (see the README's "
+            "Record budget)",
         )
     return RegistryError(f"Airtable rejected the request for {what}{said}", status=422)
 
