@@ -8,6 +8,7 @@ pages write, the URL and downloaded files, never grid cells.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Mapping
@@ -34,12 +35,12 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 900}
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+#: Where the README screenshots go; REGISTRY_SCREENSHOTS_DIR sends them elsewhere (e.g. in CI).
+SCREENSHOTS = Path(os.environ.get("REGISTRY_SCREENSHOTS_DIR") or ROOT / "docs" / "screenshots")
 
 #: Generous: the first script run of a page imports pandas/altair and reads the registry.
 LOAD_TIMEOUT_MS = 45_000
 
-APP = '[data-testid="stApp"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART = '[data-testid="stVegaLiteChart"]'
 

@@ -35,7 +35,7 @@ def chromium_path() -> Path:
 
 @pytest.fixture(scope="session")
 def backends(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
-    """The Airtable stand-in (tables set up) and the fake providers, with a day-one registry."""
+    """The Airtable stand-in (tables set up) and the fake providers, with two months of registry history."""
     data_dir = tmp_path_factory.mktemp("browser-registry")
     stack = start_backends(data_dir)
     try:

@@ -24,6 +24,7 @@ from typing import Any
 
 from registry_core.airtable_setup import run_setup
 from registry_core.config import Settings
+from registry_core.events import HistoryEvent
 from registry_core.records import ModelRecord
 from registry_core.seed import seed_if_empty
 from registry_core.service import ModelRegistryService
@@ -101,6 +102,14 @@ class Backends:
         service = self.service()
         try:
             return list(service.store.list_models().records)
+        finally:
+            service.store.close()
+
+    def events(self, provider_id: str, model_id: str) -> list[HistoryEvent]:
+        """One model's history events, oldest first, straight from the store."""
+        service = self.service()
+        try:
+            return list(service.history(provider_id, model_id))
         finally:
             service.store.close()
 
