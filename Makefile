@@ -29,6 +29,10 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
 	$(PY) bench/run_all.py
 
+# Re-take the README's screenshots (tests/browser/screenshots/) with the browser tests.
+screenshots: $(STAMP)
+	REGISTRY_SCREENSHOTS_DIR=tests/browser/screenshots $(VENV)/bin/pytest -q tests/browser/test_screenshots.py
+
 # A local Airtable stand-in and local fake providers, to try the dashboard without accounts.
 stand-in: $(STAMP)
 	$(PY) -m registry_core.testing.airtable_server --port 8765

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,13 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 900}
 ROOT = Path(__file__).resolve().parents[2]
-#: Where the README screenshots go; REGISTRY_SCREENSHOTS_DIR sends them elsewhere (e.g. in CI).
-SCREENSHOTS = Path(os.environ.get("REGISTRY_SCREENSHOTS_DIR") or ROOT / "docs" / "screenshots")
+#: Where screenshots go: a temporary folder, unless REGISTRY_SCREENSHOTS_DIR names one
+#: (``make screenshots`` points it at tests/browser/screenshots/, the README's pictures), so a
+#: plain test run never rewrites tracked files.
+SCREENSHOTS = Path(
+    os.environ.get("REGISTRY_SCREENSHOTS_DIR")
+    or Path(tempfile.gettempdir()) / "registry-screenshots"
+)
 
 #: Generous: the first script run of a page imports pandas/altair and reads the registry.
 LOAD_TIMEOUT_MS = 45_000
@@ -116,7 +122,7 @@ def main_caption(page: Any, starts_with: str, timeout_ms: int = 15_000) -> str:
 
 
 def full_page_screenshot(page: Any, name: str) -> Path:
-    """Save ``docs/screenshots/<name>.png`` showing the whole page, not only the first screen.
+    """Save ``<SCREENSHOTS>/<name>.png`` showing the whole page, not only the first screen.
 
     Streamlit scrolls inside ``stMain``, so a plain full-page capture stops at the viewport:
     grow the viewport to the content's height, let the charts redraw, capture, restore.

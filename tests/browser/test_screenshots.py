@@ -1,4 +1,4 @@
-"""Every page renders real content; each is saved as docs/screenshots/<page>.png for the README."""
+"""Every page renders real content; each is saved as <page>.png (``make screenshots``: the README's pictures)."""
 
 from __future__ import annotations
 
