@@ -93,16 +93,41 @@ PAGES: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: The default page is served at ``/``; Streamlit gives it no other address, so ``/browse`` (a
+#: natural link to share) would show "Page not found". A hidden page at ``/browse`` runs the same
+#: file. Streamlit hashes pages by ``url_path``, so the default page needs a different one.
+DEFAULT_PAGE = "browse"
+DEFAULT_PAGE_KEY = "home"
+
+
 def navigation_pages() -> list[Any]:
-    """The ``st.Page`` table; a page whose file is missing is left out, never raised on."""
+    """The ``st.Page`` table; a page whose file is missing is left out, never raised on.
+
+    The default page comes first (``st.switch_page`` by file picks the first page registered
+    for it, so links to ``pages/browse.py`` land on ``/``), its hidden ``/browse`` alias last.
+    """
     pages = []
     for url, (path, title, icon) in PAGES.items():
+        default = url == DEFAULT_PAGE
         try:
             pages.append(
-                st.Page(path, title=title, icon=icon, url_path=url, default=url == "browse")
+                st.Page(
+                    path,
+                    title=title,
+                    icon=icon,
+                    url_path=DEFAULT_PAGE_KEY if default else url,
+                    default=default,
+                )
             )
         except Exception as exc:
             log.warning("page %s left out: %s", path, type(exc).__name__)
+    path, title, icon = PAGES[DEFAULT_PAGE]
+    try:
+        pages.append(
+            st.Page(path, title=title, icon=icon, url_path=DEFAULT_PAGE, visibility="hidden")
+        )
+    except Exception as exc:
+        log.warning("the /%s alias left out: %s", DEFAULT_PAGE, type(exc).__name__)
     return pages
 
 

@@ -27,6 +27,28 @@ def test_fresh_machine_lists_the_seeded_catalog(app, data_dir) -> None:
     assert "models" in caption and "SQLite" in caption and "data not verified yet" in caption
 
 
+def _resolve(at, url_pathname: str) -> dict | None:
+    """The page Streamlit runs for a browser request to ``/<url_pathname>``."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    manager = PagesManager(str(APP))
+    manager.set_script_intent("", url_pathname)
+    return manager.set_pages_and_resolve(dict(at._registered_pages))
+
+
+def test_browse_is_reachable_at_the_root_and_at_slash_browse(app, registry) -> None:
+    at = app()
+    default = [i for i in at._registered_pages.values() if i["url_pathname"] == ""]
+    assert [Path(i["script_path"]).stem for i in default] == ["browse"]
+    alias = _resolve(at, "browse")  # a shared link to /browse: no "Page not found"
+    assert alias is not None and Path(alias["script_path"]).stem == "browse"
+    assert _resolve(at, "nowhere") is None  # (the check can fail)
+    at.switch_page("pages/browse.py").run()  # the /browse page (its url matches the file)
+    assert not at.exception
+    assert "gpt-4o" in set(at.dataframe[0].value["Model"])
+    assert "Filters unavailable" not in "\n".join(w.value for w in at.sidebar.warning)
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
