@@ -84,13 +84,23 @@ if chosen:
         bars = {p: box.progress(0.0, text=f"{provider_label(p)}: waiting") for p in chosen}
         reports = ui.run_discovery(b, chosen, mode, bars)
         failed = [r for r in reports if not r.ok]
-        box.update(
-            label="Discovery finished" + (f" — {len(failed)} failed" if failed else ""),
-            state="error" if failed and len(failed) == len(reports) else "complete",
-            expanded=False,
-        )
+        finished = {
+            "label": "Discovery finished" + (f" — {len(failed)} failed" if failed else ""),
+            "state": "error" if failed and len(failed) == len(reports) else "complete",
+            "lines": [ui.report_line(r) for r in reports],
+        }
+        box.update(label=finished["label"], state=finished["state"], expanded=False)
     ui.invalidate(b, old_version, chosen)
     st.session_state["_discover_reports"] = ui.summarise_reports(reports)
+    st.session_state["_discover_status"] = finished
+    if ui.version(b) != old_version:
+        # the sidebar was drawn before the run, with the old counts: draw the page again (the
+        # status and the reports are kept in session state and shown below)
+        st.rerun()
+elif finished_before := st.session_state.get("_discover_status"):
+    with st.status(finished_before["label"], state=finished_before["state"], expanded=False):
+        for line in finished_before["lines"]:
+            st.write(line)
 
 for summary in st.session_state.get("_discover_reports", []):
     credential_name = summary["credential"].split("/", 1)[-1]

@@ -549,10 +549,14 @@ def run_discovery(
     for report in reports:
         bar = bars.get(report.provider_id)
         if bar is not None:
-            seen = report.run.models_seen if report.run else 0
-            text = f"{report.credential}: {report.outcome}, {seen} models"
-            bar.progress(1.0, text=text)
+            bar.progress(1.0, text=report_line(report))
     return reports
+
+
+def report_line(report: Any) -> str:
+    """One finished run in a line: ``"openai/default: ok, 3 models"``."""
+    seen = report.run.models_seen if report.run else 0
+    return f"{report.credential}: {report.outcome}, {seen} models"
 
 
 def _draw_progress(bars: Mapping[str, Any], event: Any) -> None:

@@ -86,3 +86,14 @@ def test_non_editor_cannot_discover(app, registry, with_fake_discovery) -> None:
     at.switch_page("pages/discover.py").run()
     assert at.button(key="discover_all").disabled
     assert at.button(key="discover_openai").disabled
+
+
+def test_sidebar_count_follows_a_discovery_at_once(app, registry, with_fake_discovery) -> None:
+    at = app("discover")
+    assert at.sidebar.caption[0].value.startswith("6 models")
+    at.button(key="discover_openai").click().run()
+    assert not at.exception
+    # the sidebar is drawn before discovery runs: it must not keep the old count
+    assert at.sidebar.caption[0].value.startswith("7 models"), at.sidebar.caption[0].value
+    # and the result of the run stays visible
+    assert "3 models listed, 1 added" in at.success[0].value
