@@ -103,8 +103,9 @@ elif finished_before := st.session_state.get("_discover_status"):
             st.write(line)
 
 for summary in st.session_state.get("_discover_reports", []):
-    credential_name = summary["credential"].split("/", 1)[-1]
-    title = f"{provider_label(summary['provider_id'])} ({credential_name})"
+    title = summary.get("title") or ui.credential_title(
+        summary["provider_id"], summary["credential"]
+    )
     if summary["outcome"] == "failed":
         st.error(f"**{title}**: {summary['message']}", icon=":material/error:")
         continue

@@ -592,8 +592,10 @@ class Resolver:
             if saved:
                 self._save_snapshot(provider_id, result.records, self.version())
         visible = filter_visible(result.records, label)
+        # the provider and credential are the report's own fields: callers show them as the
+        # title, so the sentence does not repeat them
         summary = (
-            f"{provider_name(provider_id)}: {result.models_seen} models listed, "
+            f"{result.models_seen} models listed, "
             f"{len(result.diff.added)} added, {len(result.diff.removed)} gone, "
             f"{len(result.diff.changed)} changed"
         )

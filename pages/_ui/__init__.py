@@ -50,6 +50,7 @@ from registry_core.filters import (
     PARAM_STATUS,
     SORT_LABELS,
     RegistryFilter,
+    provider_label,
 )
 from registry_core.frames import browse_frame, counts
 from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
@@ -553,10 +554,21 @@ def run_discovery(
     return reports
 
 
+def credential_title(provider_id: str, credential: str) -> str:
+    """How the dashboard names a credential everywhere: ``"OpenAI (default)"``.
+
+    ``credential`` is the stored label (``"openai/default"``) or a bare name (``"default"``).
+    """
+    prefix = f"{provider_id}/"
+    name = credential[len(prefix) :] if credential.startswith(prefix) else credential
+    return f"{provider_label(provider_id)} ({name or 'default'})"
+
+
 def report_line(report: Any) -> str:
-    """One finished run in a line: ``"openai/default: ok, 3 models"``."""
+    """One finished run in a line: ``"OpenAI (default): ok, 3 models"``."""
     seen = report.run.models_seen if report.run else 0
-    return f"{report.credential}: {report.outcome}, {seen} models"
+    title = credential_title(report.provider_id, report.credential)
+    return f"{title}: {report.outcome}, {seen} models"
 
 
 def _draw_progress(bars: Mapping[str, Any], event: Any) -> None:
@@ -587,6 +599,7 @@ def summarise_reports(reports: Sequence[Any]) -> list[dict[str, Any]]:
             {
                 "provider_id": r.provider_id,
                 "credential": r.credential,
+                "title": credential_title(r.provider_id, r.credential),
                 "outcome": r.outcome,
                 "message": r.message or (str(r.error) if r.error else ""),
                 "warnings": list(r.warnings),

@@ -24,7 +24,10 @@ def test_discover_one_provider_shows_the_diff_and_updates_browse(
     at.button(key="discover_openai").click().run()
     assert not at.exception
     assert at.get("expandable") or at.status
-    assert "OpenAI: 3 models listed, 1 added" in at.success[0].value
+    # one label for the credential, and the provider is not repeated in the sentence
+    assert at.success[0].value.startswith("**OpenAI (default)**: 3 models listed, 1 added")
+    assert at.success[0].value.count("OpenAI") == 1
+    assert "OpenAI (default): ok, 3 models" in [w.value for w in at.status[0].markdown]
     expander_labels = [e.label for e in at.expander]
     assert any(
         label.startswith("Changes for OpenAI (default): 1 added") for label in expander_labels
@@ -50,7 +53,9 @@ def test_discover_all_reports_failures_in_plain_language(
     assert any(
         "the Anthropic key was rejected (401)" in e and "ANTHROPIC_API_KEY" in e for e in errors
     ), errors
-    assert any("OpenAI" in s.value for s in at.success)
+    # the same labels as after one provider's button
+    assert [s.value.split(":")[0] for s in at.success] == ["**OpenAI (default)**"]
+    assert any(e.startswith("**Anthropic (default)**: the Anthropic key") for e in errors)
     assert ANTHROPIC_KEY not in all_text(at)
 
 
