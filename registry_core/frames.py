@@ -427,10 +427,13 @@ def events_frame(events: Iterable[HistoryEvent]) -> pd.DataFrame:
 
 
 def _detail_text(detail: dict[str, Any]) -> str:
+    """An event's detail for people: ``Field: old → new``, ``Scope: openai/acme``.
+
+    Empty values read ``(empty)`` on either side of an arrow; other keys whose value is empty
+    (``scope=None`` on a public model) are left out rather than shown as ``None``.
+    """
     if not detail:
         return ""
-    if "field" in detail:
-        return f"{detail['field']}: {detail.get('old')!s} → {detail.get('new')!s}"
     changes = detail.get("changes")
     if isinstance(changes, dict):
         parts = []
@@ -438,16 +441,36 @@ def _detail_text(detail: dict[str, Any]) -> str:
             if isinstance(change, list | tuple) and len(change) == 2:
                 parts.append(f"{name}: {_blank(change[0])} → {_blank(change[1])}")
             else:
-                parts.append(f"{name} → {change}")
+                parts.append(f"{name}: {_blank(change)}")
         return "; ".join(parts)
-    return ", ".join(f"{k}={v}" for k, v in detail.items())
+    rest = dict(detail)
+    head = ""
+    if "old" in rest or "new" in rest:
+        arrow = f"{_blank(rest.pop('old', None))} → {_blank(rest.pop('new', None))}"
+        field = rest.pop("field", None)
+        head = f"{field}: {arrow}" if field else arrow
+    parts = [head] if head else []
+    parts += [f"{_key_label(k)}: {_blank(v)}" for k, v in rest.items() if not _empty(v)]
+    return "; ".join(parts)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _key_label(key: str) -> str:
+    """``"unavailable_since"`` -> ``"Unavailable since"``."""
+    text = key.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def _blank(value: Any) -> str:
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return "(empty)"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return str(value)
 
 

@@ -287,3 +287,29 @@ def test_events_and_runs_frames_newest_first() -> None:
     ]
     assert runs_frame(runs)["Trigger"].tolist() == ["schedule", "user"]
     assert len(events_frame([])) == 0 and len(runs_frame([])) == 0
+
+
+def test_event_details_read_as_text_never_python_values() -> None:
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+
+    def detail(**values: object) -> str:
+        event = HistoryEvent("k", "openai", "a", "edited", at, detail=dict(values))
+        return str(events_frame([event])["Detail"][0])
+
+    # an added public model has scope None: nothing to say, not "scope=None"
+    assert detail(scope=None) == ""
+    assert detail(scope="openai/acme") == "Scope: openai/acme"
+    # a field change and the edit summary show an empty side the same way
+    assert detail(field="Deprecation Date", old=None, new="2026-09-26") == (
+        "Deprecation Date: (empty) → 2026-09-26"
+    )
+    assert detail(changes={"Deprecation Date": [None, "2026-09-26"]}) == (
+        "Deprecation Date: (empty) → 2026-09-26"
+    )
+    assert detail(field="Notes", old="hi", new="") == "Notes: hi → (empty)"
+    assert detail(old="active", new="deprecated") == "active → deprecated"
+    assert detail(unavailable_since="2025-01-01", listings=2) == (
+        "Unavailable since: 2025-01-01; Listings: 2"
+    )
+    assert detail(previously=None, catalog_model="gpt-4o") == "Catalog model: gpt-4o"
+    assert "None" not in detail(field="Cost", old=None, new=None, scope=None)
