@@ -93,21 +93,20 @@ st.subheader("Availability")
 now = datetime.now(UTC)
 strip = history.availability_intervals(events or [], now=now)
 if strip:
-    frame = pd.DataFrame(strip)
     chart = (
-        alt.Chart(frame)
+        alt.Chart(ui.availability_frame(strip))
         .mark_bar(height=18)
         .encode(
             x=alt.X("start:T", title=None),
             x2="end:T",
-            color=alt.Color(
-                "ongoing:N",
-                legend=alt.Legend(title="Still available"),
-                scale=alt.Scale(domain=[True, False], range=["#16a34a", "#94a3b8"]),
-            ),
-            tooltip=["start:T", "end:T", "ongoing:N"],
+            color=ui.availability_color(),
+            tooltip=[
+                alt.Tooltip("start:T", format="%Y-%m-%d %H:%M"),
+                alt.Tooltip("end:T", format="%Y-%m-%d %H:%M"),
+                "availability:N",
+            ],
         )
-        .properties(height=60)
+        .properties(height=70)
     )
     st.altair_chart(chart, width="stretch")
 else:
@@ -115,7 +114,12 @@ else:
 
 st.subheader("History")
 if events:
-    st.dataframe(events_frame(events), hide_index=True, width="stretch")
+    st.dataframe(
+        events_frame(events),
+        hide_index=True,
+        width="stretch",
+        column_config={"When": ui.time_column("When")},
+    )
 else:
     st.caption("No history events for this model.")
 

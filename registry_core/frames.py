@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -381,9 +381,17 @@ def _show(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, tuple):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, datetime):
+        return show_time(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def show_time(value: datetime) -> str:
+    """A moment as people read it on every page: ``"2026-11-25 20:41 UTC"`` (naive is UTC)."""
+    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def alias_target(record: ModelRecord, records: Iterable[ModelRecord]) -> ModelRecord | None:

@@ -313,3 +313,11 @@ def test_event_details_read_as_text_never_python_values() -> None:
     )
     assert detail(previously=None, catalog_model="gpt-4o") == "Catalog model: gpt-4o"
     assert "None" not in detail(field="Cost", old=None, new=None, scope=None)
+
+
+def test_times_in_provenance_read_like_the_rest_of_the_dashboard() -> None:
+    record = ModelRecord(
+        "openai", "a", last_verified=datetime(2026, 11, 25, 20, 41, 7, 123456, tzinfo=UTC)
+    )
+    shown = {row["Field"]: row["Value"] for row in provenance_rows(record)}
+    assert shown["Last Verified"] == "2026-11-25 20:41 UTC"

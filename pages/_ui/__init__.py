@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -810,3 +811,41 @@ def today() -> date:
 
 def page_path(name: str) -> str:
     return PAGES[name][0]
+
+
+# --- shared display conventions ---------------------------------------------------------------
+
+#: Times in tables read like "2026-11-25 20:41 UTC" on every page (``frames`` formats text the
+#: same way).
+TIME_FORMAT = "YYYY-MM-DD HH:mm [UTC]"
+
+
+def time_column(label: str) -> Any:
+    return st.column_config.DatetimeColumn(label, format=TIME_FORMAT, timezone="UTC")
+
+
+#: How an availability interval is labelled and coloured, on History and Model detail alike.
+AVAILABLE_NOW = "available now"
+NO_LONGER_AVAILABLE = "no longer available"
+AVAILABILITY_COLORS = {AVAILABLE_NOW: "#16a34a", NO_LONGER_AVAILABLE: "#94a3b8"}
+
+
+def availability_frame(intervals: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Intervals from ``history.availability_intervals`` with a readable ``availability``."""
+    frame = pd.DataFrame(list(intervals))
+    frame["availability"] = [
+        AVAILABLE_NOW if ongoing else NO_LONGER_AVAILABLE for ongoing in frame["ongoing"]
+    ]
+    return frame
+
+
+def availability_color() -> Any:
+    """The colour encoding of ``availability``; the legend sits below the chart, so it fits."""
+    return alt.Color(
+        "availability:N",
+        title="Availability",
+        scale=alt.Scale(domain=list(AVAILABILITY_COLORS), range=list(AVAILABILITY_COLORS.values())),
+        legend=alt.Legend(
+            orient="bottom", direction="horizontal", titleOrient="left", labelLimit=0
+        ),
+    )

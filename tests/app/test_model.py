@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .conftest import vega_specs
 
@@ -114,3 +115,20 @@ def test_signed_in_editor_edits_under_their_email(app, registry) -> None:
     assert "as ana@example.com" in at.success[0].value
     edits = [e for e in registry.list_events("openai", "gpt-4o") if e.kind == "edited"]
     assert [e.actor for e in edits] == ["ana@example.com"]
+
+
+def test_availability_chart_last_verified_and_history_times_read_well(app, registry) -> None:
+    at = app("model", query={"model": "openai/gpt-4o"})
+    spec = json.loads(vega_specs(at)[0])
+    color = spec["encoding"]["color"]
+    # readable labels, not true/false, and a legend below the chart that does not clip them
+    assert color["field"] == "availability"
+    assert color["scale"]["domain"] == ["available now", "no longer available"]
+    assert color["legend"]["orient"] == "bottom" and color["legend"]["labelLimit"] == 0
+    # Last Verified like every other time: minutes and UTC, no microseconds or offset
+    fields = at.dataframe[0].value
+    verified = dict(zip(fields["Field"], fields["Value"], strict=True))["Last Verified"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", verified), verified
+    # the history table's times are configured like the History page's
+    columns = json.loads(at.dataframe[1].proto.columns)
+    assert columns["When"]["type_config"]["format"] == "YYYY-MM-DD HH:mm [UTC]"
