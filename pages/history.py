@@ -73,7 +73,7 @@ else:
 st.subheader("Availability per model")
 intervals = history.availability_intervals(events, now=datetime.now(UTC))
 if intervals:
-    frame = pd.DataFrame(intervals)
+    frame = ui.availability_frame(intervals)
     frame["model"] = frame["provider_id"] + "/" + frame["model_id"]
     limit = 60
     models = sorted(frame["model"].unique())
@@ -87,8 +87,13 @@ if intervals:
             x=alt.X("start:T", title=None),
             x2="end:T",
             y=alt.Y("model:N", title=None, sort="ascending"),
-            color=alt.Color("ongoing:N", title="Still available"),
-            tooltip=["model:N", "start:T", "end:T", "ongoing:N"],
+            color=ui.availability_color(),
+            tooltip=[
+                "model:N",
+                alt.Tooltip("start:T", format="%Y-%m-%d %H:%M"),
+                alt.Tooltip("end:T", format="%Y-%m-%d %H:%M"),
+                "availability:N",
+            ],
         )
         .properties(height=max(120, 18 * frame["model"].nunique()))
     )
@@ -109,7 +114,7 @@ st.dataframe(
     events_frame(log_events),
     hide_index=True,
     width="stretch",
-    column_config={"When": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm")},
+    column_config={"When": ui.time_column("When")},
 )
 st.caption(f"{len(log_events):,} of {len(events):,} events")
 
@@ -118,7 +123,5 @@ st.dataframe(
     runs_frame(runs),
     hide_index=True,
     width="stretch",
-    column_config={
-        "Started": st.column_config.DatetimeColumn("Started", format="YYYY-MM-DD HH:mm")
-    },
+    column_config={"Started": ui.time_column("Started")},
 )

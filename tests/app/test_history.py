@@ -35,3 +35,18 @@ def test_provider_filter_from_the_sidebar(app, registry) -> None:
     at = app("history", query={"provider": "anthropic"})
     assert len(at.dataframe[0].value) == 0
     assert at.main.caption[0].value == "Providers: anthropic (sidebar)"
+
+
+def test_availability_reads_the_same_on_history_and_model_detail(app, registry) -> None:
+    at = app("history")
+    history_color = json.loads(vega_specs(at)[-1])["encoding"]["color"]
+    columns = json.loads(at.dataframe[0].proto.columns)
+    at = app("model", query={"model": "openai/gpt-4o"})
+    model_color = json.loads(vega_specs(at)[0])["encoding"]["color"]
+    # one field, labels and colours (green: available now, grey: no longer available)
+    for key in ("field", "scale", "legend", "title"):
+        assert history_color[key] == model_color[key], key
+    assert history_color["scale"]["range"] == ["#16a34a", "#94a3b8"]
+    # and times as on Model detail
+    model_columns = json.loads(at.dataframe[1].proto.columns)
+    assert columns["When"]["type_config"] == model_columns["When"]["type_config"]
