@@ -47,13 +47,18 @@ else:
         alt.Chart(chart_rows)
         .mark_bar()
         .encode(
-            y=alt.Y("Model:N", sort=None, title=None),
+            y=alt.Y("Model:N", sort=None, title=None, axis=ui.model_axis()),
             x=alt.X("USD per 1M tokens:Q"),
             color=alt.Color(
                 "Kind:N", scale=alt.Scale(domain=["input", "output"], range=["#6366f1", "#f59e0b"])
             ),
             yOffset="Kind:N",
-            tooltip=["Model:N", "Kind:N", alt.Tooltip("USD per 1M tokens:Q", format="$.3f")],
+            tooltip=[
+                "Model:N",
+                "Provider:N",
+                "Kind:N",
+                alt.Tooltip("USD per 1M tokens:Q", format="$.3f"),
+            ],
         )
         .properties(height=max(160, 28 * chart_rows["Model"].nunique()))
     )

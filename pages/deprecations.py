@@ -48,12 +48,12 @@ else:
         models = models[:limit]
     domain = [s for s in STATUS_COLOURS if s in set(timeline["Status"])]
     base = alt.Chart(timeline).encode(
-        y=alt.Y("Model:N", sort=models, title=None),
+        y=alt.Y("Model:N", sort=models, title=None, axis=ui.model_axis()),
         color=alt.Color(
             "Status:N",
             scale=alt.Scale(domain=domain, range=[STATUS_COLOURS[s] for s in domain]),
         ),
-        tooltip=["Model:N", "Phase:N", "Start:T", "End:T", "Status:N", "Successor:N"],
+        tooltip=["Model:N", "Provider:N", "Phase:N", "Start:T", "End:T", "Status:N", "Successor:N"],
     )
     phases = base.mark_bar(opacity=0.85).encode(
         x=alt.X("Start:T", title=None),

@@ -86,7 +86,7 @@ if intervals:
         .encode(
             x=alt.X("start:T", title=None),
             x2="end:T",
-            y=alt.Y("model:N", title=None, sort="ascending"),
+            y=alt.Y("model:N", title=None, sort="ascending", axis=ui.model_axis()),
             color=ui.availability_color(),
             tooltip=[
                 "model:N",

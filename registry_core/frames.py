@@ -218,8 +218,15 @@ def cost_chart_frame(records: Iterable[ModelRecord], limit: int = 25) -> pd.Data
         label = f"{r.provider_id}/{r.model_id}"
         for kind, value in (("input", r.cost_per_1k), ("output", r.output_cost_per_1k)):
             if value is not None:
-                rows.append({"Model": label, "Kind": kind, "USD per 1M tokens": per_million(value)})
-    return pd.DataFrame(rows, columns=["Model", "Kind", "USD per 1M tokens"])
+                rows.append(
+                    {
+                        "Model": label,
+                        "Provider": provider_label(r.provider_id),
+                        "Kind": kind,
+                        "USD per 1M tokens": per_million(value),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["Model", "Provider", "Kind", "USD per 1M tokens"])
 
 
 # --- deprecations ---------------------------------------------------------------------------
@@ -252,6 +259,7 @@ def timeline_frame(records: Iterable[ModelRecord], today: date) -> pd.DataFrame:
             rows.append(
                 {
                     "Model": label,
+                    "Provider": provider_label(r.provider_id),
                     "Phase": "in service",
                     "Start": pd.Timestamp(r.release_date),
                     "End": pd.Timestamp(max(end_of_service, r.release_date)),
@@ -264,6 +272,7 @@ def timeline_frame(records: Iterable[ModelRecord], today: date) -> pd.DataFrame:
             rows.append(
                 {
                     "Model": label,
+                    "Provider": provider_label(r.provider_id),
                     "Phase": "deprecated",
                     "Start": pd.Timestamp(r.deprecation_date),
                     "End": pd.Timestamp(max(end, r.deprecation_date)),
@@ -276,6 +285,7 @@ def timeline_frame(records: Iterable[ModelRecord], today: date) -> pd.DataFrame:
             rows.append(
                 {
                     "Model": label,
+                    "Provider": provider_label(r.provider_id),
                     "Phase": "retirement",
                     "Start": pd.Timestamp(r.retirement_date),
                     "End": pd.Timestamp(r.retirement_date),
@@ -283,7 +293,9 @@ def timeline_frame(records: Iterable[ModelRecord], today: date) -> pd.DataFrame:
                     "Successor": r.successor_model or "",
                 }
             )
-    return pd.DataFrame(rows, columns=["Model", "Phase", "Start", "End", "Status", "Successor"])
+    return pd.DataFrame(
+        rows, columns=["Model", "Provider", "Phase", "Start", "End", "Status", "Successor"]
+    )
 
 
 def upcoming(records: Iterable[ModelRecord], today: date, within_days: int) -> list[ModelRecord]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -321,3 +321,14 @@ def test_times_in_provenance_read_like_the_rest_of_the_dashboard() -> None:
     )
     shown = {row["Field"]: row["Value"] for row in provenance_rows(record)}
     assert shown["Last Verified"] == "2026-11-25 20:41 UTC"
+
+
+def test_chart_frames_name_the_provider_for_tooltips() -> None:
+    recs = [
+        ModelRecord("anthropic", "claude-3-5-sonnet-latest", cost_per_1k=0.003),
+        ModelRecord("anthropic", "claude-3-5-sonnet-20241022", cost_per_1k=0.003),
+    ]
+    chart = cost_chart_frame(recs)
+    assert chart["Model"].nunique() == 2 and set(chart["Provider"]) == {"Anthropic"}
+    dated = [ModelRecord("openai", "a", retirement_date=TODAY + timedelta(days=5))]
+    assert set(timeline_frame(dated, TODAY)["Provider"]) == {"OpenAI"}

@@ -849,3 +849,12 @@ def availability_color() -> Any:
             orient="bottom", direction="horizontal", titleOrient="left", labelLimit=0
         ),
     )
+
+
+def model_axis() -> Any:
+    """The y axis of a chart with one row per ``provider/model``: labels are never clipped.
+
+    Vega-Lite cuts axis labels at 180 px by default, which turns ``anthropic/claude-3-5-sonnet-
+    20241022`` and ``anthropic/claude-3-5-sonnet-latest`` into the same ``anthropic/claude…``.
+    """
+    return alt.Axis(labelLimit=0, title=None)

@@ -70,3 +70,12 @@ def test_csv_content(app, registry, monkeypatch) -> None:
         ["openai", "gpt-4o", "GPT-4o", "2.5", "0.01", ""],
         ["openai", "gpt-4-0613", "GPT-4 (0613)", "30", "0.06", ""],
     ]
+
+
+def test_comparison_rows_are_labelled_in_full(app, registry) -> None:
+    # anthropic/claude-3-5-sonnet-latest and -20241022 were both clipped to "anthropic/claude…"
+    at = app("costs")
+    spec = json.loads(vega_specs(at)[0])
+    y = spec["encoding"]["y"]
+    assert y["field"] == "Model" and y["axis"]["labelLimit"] == 0
+    assert {"field": "Provider", "type": "nominal"} in spec["encoding"]["tooltip"]

@@ -44,3 +44,12 @@ def test_sidebar_filter_applies(app, registry) -> None:
     at = app("deprecations", query={"provider": "mistral"})
     assert not vega_specs(at)
     assert "No model in this view has a deprecation" in at.caption[1].value
+
+
+def test_timeline_rows_are_labelled_in_full(app, registry) -> None:
+    at = app("deprecations")
+    layers = json.loads(vega_specs(at)[0])["layer"]
+    for layer in layers[:2]:  # the bars and the end markers share the model axis
+        y = layer["encoding"]["y"]
+        assert y["field"] == "Model" and y["axis"]["labelLimit"] == 0
+    assert {"field": "Provider", "type": "nominal"} in layers[0]["encoding"]["tooltip"]
