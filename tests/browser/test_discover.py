@@ -55,7 +55,7 @@ def test_discover_now_adds_a_model_only_the_provider_has(
         f'{CHART} path[aria-roledescription="bar"][aria-label*="model: openai/{model_id};"]'
     )
     assert bar.count() == 1, "one availability bar for the new model"
-    assert "ongoing: true" in (bar.get_attribute("aria-label") or "")
+    assert "availability: available now" in (bar.get_attribute("aria-label") or "")
     model_box = page.get_by_label("Model contains")
     model_box.fill(model_id)
     model_box.press("Enter")
