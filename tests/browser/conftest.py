@@ -1,5 +1,8 @@
 """Browser fixtures: one stack (stand-in + fake providers + ``streamlit run``) and one chromium.
 
+Package-scoped, not session-scoped: Playwright's sync API keeps an event loop running in the main
+thread while it lives, which would break every later test that calls ``asyncio.run``.
+
 Debian's chromium drives the pages through Playwright; nothing is downloaded. Tests skip only
 when ``/usr/bin/chromium`` is absent, and under ``CI=true`` the top-level conftest turns that
 skip into a failure.
@@ -26,14 +29,14 @@ from .stack import (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium_path() -> Path:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def backends(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
     """The Airtable stand-in (tables set up) and the fake providers, with two months of registry history."""
     data_dir = tmp_path_factory.mktemp("browser-registry")
@@ -45,7 +48,7 @@ def backends(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         stack.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def dashboard(backends: Backends, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     """``streamlit run app.py`` on a free port, pointed at the backends; killed at the end."""
     log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
@@ -56,7 +59,7 @@ def dashboard(backends: Backends, tmp_path_factory: pytest.TempPathFactory) -> I
         running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium_path: Path) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
