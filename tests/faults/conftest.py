@@ -15,7 +15,7 @@ import string
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -215,10 +215,6 @@ def make_airtable_service(
     yield make
     for store in opened:
         store.close()
-
-
-def fresh_settings(settings: Settings, **changes: Any) -> Settings:
-    return replace(settings, **changes)
 
 
 # --- the dashboard, on the same service ----------------------------------------------------------
