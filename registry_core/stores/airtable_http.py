@@ -19,7 +19,9 @@ import json
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
@@ -46,44 +48,83 @@ SETUP_COMMAND = "python -m registry_core setup-airtable"
 
 #: Extra wait after a lockout, so the retry lands after it ends even with clock jitter.
 LOCKOUT_MARGIN_S = 0.25
-#: Spacing margin: 5 req/s becomes one request every 0.25 s, so that a request that leaves late
-#: (network jitter, a new TLS connection, or a busy process waiting for the GIL after its slot
-#: came up) never packs six arrivals into one second on the server's side. At 10 % (0.22 s) the
-#: load test (20 dashboard sessions + the scheduled refresh in one process) tripped Airtable's
-#: 30-s lockout in every run; it tolerates up to 0.375 s of lateness.
-PACING_MARGIN = 0.25
+#: Spacing margin: 5 req/s becomes one request every 0.22 s when answers are quick.
+PACING_MARGIN = 0.10
+#: The window rule's guard: a request leaves only 1.05 s after the fifth-latest one was answered.
+WINDOW_S = 1.05
+#: A slot never released (a bug, or a thread killed mid-request) stops blocking after this long.
+MAX_HOLD_S = 120.0
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
-class RateLimiter:
-    """At most ``rate`` requests per second, spaced evenly; thread-safe.
+@dataclass(eq=False)
+class Slot:
+    """One request's turn: when it left, and when its answer came back."""
 
-    Each caller reserves the next free slot under a lock and sleeps outside it, so threads queue
-    in order without holding the lock while they wait.
+    started: float
+    done_at: float | None = None
+    answered: threading.Event = field(default_factory=threading.Event)
+
+
+class RateLimiter:
+    """At most ``rate`` requests per second *as the server counts them*; thread-safe.
+
+    Spacing requests evenly on our side is not enough: a request that leaves late (a busy
+    process, a new connection) lands next to the following one, and the server sees six in one
+    second. So a request also waits until one second has passed since the *answer* to the
+    request ``rate`` places before it. That answer came after that request arrived, and this
+    request arrives after it leaves, so any one-second window at the server holds at most
+    ``rate`` arrivals, whatever the latency or scheduling.
+
+    Callers :meth:`acquire` a slot before sending and :meth:`release` it when the answer (or
+    an error) is back.
 
     >>> limiter = RateLimiter(1000.0)
-    >>> limiter.acquire() >= 0.0
-    True
+    >>> slot = limiter.acquire()
+    >>> limiter.release(slot)
     """
 
     def __init__(self, rate: float, *, margin: float = PACING_MARGIN) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.interval = (1.0 / rate) * (1.0 + margin)
+        self.per_window = max(1, int(rate))
         self._lock = threading.Lock()
         self._next = 0.0
+        self._recent: deque[Slot] = deque(maxlen=self.per_window)
 
-    def acquire(self) -> float:
-        """Wait for the next slot; returns how long this call waited (seconds)."""
+    def acquire(self) -> Slot:
+        """Wait for this request's turn and take it."""
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                ready = max(now, self._next)
+                pending: Slot | None = None
+                if len(self._recent) == self.per_window:
+                    oldest = self._recent[0]
+                    if oldest.done_at is None and now - oldest.started < MAX_HOLD_S:
+                        pending = oldest
+                    else:
+                        answered = oldest.done_at if oldest.done_at is not None else now
+                        ready = max(ready, answered + WINDOW_S)
+                if pending is None and ready <= now:
+                    slot = Slot(started=now)
+                    self._recent.append(slot)
+                    self._next = now + self.interval
+                    return slot
+            if pending is not None:
+                pending.answered.wait(timeout=1.0)
+            else:
+                time.sleep(ready - now)
+
+    def release(self, slot: Slot | None) -> None:
+        """The answer to ``slot``'s request is back (or it failed)."""
+        if slot is None or slot.done_at is not None:
+            return
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        wait = slot - now
-        if wait > 0:
-            time.sleep(wait)
-        return wait
+            slot.done_at = time.monotonic()
+        slot.answered.set()
 
 
 _LIMITERS: dict[tuple[str, str], RateLimiter] = {}
@@ -171,13 +212,19 @@ def make_retry(
 
 
 class _PacedAdapter(HTTPAdapter):
-    def __init__(self, before_first: Callable[[], None], **kwargs: Any) -> None:
+    def __init__(
+        self, before_first: Callable[[], None], after_last: Callable[[], None], **kwargs: Any
+    ) -> None:
         self._before_first = before_first
+        self._after_last = after_last
         super().__init__(**kwargs)
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
         self._before_first()
-        return super().send(request, *args, **kwargs)
+        try:
+            return super().send(request, *args, **kwargs)
+        finally:
+            self._after_last()
 
 
 def build_api(
@@ -192,13 +239,21 @@ def build_api(
 ) -> Api:
     """A pyairtable ``Api`` whose every attempt goes through ``limiter`` and ``counter``."""
 
+    turn = threading.local()  # the slot of this thread's request in flight
+
     def first_attempt() -> None:
-        limiter.acquire()
+        turn.slot = limiter.acquire()
         counter.add()
 
     def retry_attempt() -> None:
-        limiter.acquire()
+        # the previous attempt was answered before urllib3 slept and came back here
+        limiter.release(getattr(turn, "slot", None))
+        turn.slot = limiter.acquire()
         counter.add(retry=True)
+
+    def answered() -> None:
+        limiter.release(getattr(turn, "slot", None))
+        turn.slot = None
 
     retry = make_retry(
         lockout_s=lockout_s, before_attempt=retry_attempt, rate_limit_waits=rate_limit_waits
@@ -209,7 +264,7 @@ def build_api(
         retry_strategy=retry,
         endpoint_url=endpoint_url,
     )
-    adapter = _PacedAdapter(first_attempt, max_retries=retry)
+    adapter = _PacedAdapter(first_attempt, answered, max_retries=retry)
     api.session.mount("http://", adapter)
     api.session.mount("https://", adapter)
     return api

@@ -105,12 +105,32 @@ def test_rate_limiter_spaces_requests_at_least_one_fifth_second(
     limiter = H.RateLimiter(5.0)
     starts = []
     for _ in range(11):
-        limiter.acquire()
+        slot = limiter.acquire()
         starts.append(clock.now)
+        limiter.release(slot)  # answered at once
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert all(gap >= 0.2 for gap in gaps)
     # any window of one second holds at most five starts
     assert all(sum(1 for s in starts if t <= s < t + 1.0) <= 5 for t in starts)
+
+
+def test_rate_limiter_counts_from_answers_so_late_requests_cannot_bunch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Five requests answered slowly hold the sixth back until 1 s after the first answer."""
+    clock = FakeClock()
+    monkeypatch.setattr(H.time, "monotonic", clock.monotonic)
+    monkeypatch.setattr(H.time, "sleep", clock.sleep)
+    limiter = H.RateLimiter(5.0)
+    first = limiter.acquire()
+    others = [limiter.acquire() for _ in range(4)]
+    clock.now += 0.7  # the first answer comes back late
+    limiter.release(first)
+    answered_at = clock.now
+    for slot in others:
+        limiter.release(slot)
+    limiter.acquire()
+    assert clock.now >= answered_at + 1.0
 
 
 def test_limiters_are_shared_per_base() -> None:
