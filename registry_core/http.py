@@ -345,7 +345,9 @@ def classify_http_error(
         return RateLimitedError(
             f"{name} is rate limiting requests ({said})",
             retry_after=wait,
-            hint=f"try again in {wait:.0f}s" if wait is not None else "try again in a minute",
+            hint=f"try again in {max(1, round(wait))}s"
+            if wait is not None
+            else "try again in a minute",
             **kw,
         )
     if status == 404:

@@ -254,7 +254,11 @@ class LoadResult:
     warnings: list[FieldWarning] = field(default_factory=list)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters, plus invisible and direction-changing ones (zero-width, bidi overrides,
+#: BOM) that make a cell display differently from what it holds.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _TRUE = {"true", "yes", "y", "1", "checked", "x", "✓", "✔"}
 _FALSE = {"false", "no", "n", "0", "unchecked", ""}
@@ -281,7 +285,7 @@ class _RowParser:
         cleaned = value if multiline else value.replace("\n", " ").replace("\r", " ")
         stripped = _CONTROL.sub("", cleaned)
         if stripped != cleaned:
-            self.warn(name, "control characters removed")
+            self.warn(name, "control or invisible characters removed")
         stripped = stripped.strip()
         if len(stripped) > MAX_TEXT_LENGTH:
             self.warn(name, f"text longer than {MAX_TEXT_LENGTH} characters; cut")

@@ -54,6 +54,7 @@ MALFORMED: list[tuple[dict[str, Any], str | None, str | None, Any]] = [
     ({**BASE, R.METADATA: "[1, 2]"}, R.METADATA, "metadata", "[1, 2]"),
     ({**BASE, R.METADATA: 12}, R.METADATA, "metadata", None),
     ({**BASE, R.MODEL_NAME: "GPT\x00-4o\x1b"}, R.MODEL_NAME, "model_name", "GPT-4o"),
+    ({**BASE, R.MODEL_NAME: "gpt\u202e-4o\u200b"}, R.MODEL_NAME, "model_name", "gpt-4o"),
     ({**BASE, R.NOTES: ["a", "b"]}, R.NOTES, "notes", None),
     ({**BASE, R.NOTES: "x" * (R.MAX_TEXT_LENGTH + 10)}, R.NOTES, "notes", "x" * R.MAX_TEXT_LENGTH),
 ]

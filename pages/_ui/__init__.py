@@ -194,18 +194,13 @@ def _build_service(settings: Settings) -> Any:
     return ModelRegistryService.from_settings(settings)
 
 
-def _seed(service: Any, settings: Settings) -> None:
+def _seed(service: Any) -> None:
     # a fresh machine shows the bundled catalog's models at once; a failure here only means
     # the resolver falls back to the snapshot or catalog, with a banner
-    from registry_core.seed import seed_if_empty
-
     try:
-        result = seed_if_empty(service.store, settings.providers)
+        service.ensure_seeded()
     except Exception as exc:
         log.warning("seeding from the catalog failed: %s", type(exc).__name__)
-        return
-    if result.seeded:
-        log.info("seeded %d models for %s", result.rows, ", ".join(result.providers))
 
 
 def _service(fingerprint: str, settings: Settings) -> Any:
@@ -213,7 +208,7 @@ def _service(fingerprint: str, settings: Settings) -> Any:
         found = _SERVICES.get(fingerprint)
         if found is None:
             found = _build_service(settings)
-            _seed(found, settings)
+            _seed(found)
             try:  # REGISTRY_REFRESH_EVERY: one refresher thread per process, never a failure
                 found.start_refresher()
             except Exception as exc:
