@@ -227,6 +227,15 @@ class Features:
     def all(self) -> set[str]:
         return self.provider | self.inferred
 
+    def guess_from_id(self, model_id: Any) -> None:
+        """Embeddings or chat guessed from the id (marked inferred), for listings that say neither."""
+        if not isinstance(model_id, str):
+            return
+        if id_looks_like_embeddings(model_id):
+            self.add("embeddings", inferred=True)
+        elif id_looks_like_chat(model_id):
+            self.add("chat", inferred=True)
+
 
 # --- building the discovered model -----------------------------------------------------------
 

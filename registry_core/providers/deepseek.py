@@ -15,8 +15,6 @@ from registry_core.providers._common import (
     ProviderSpec,
     bearer,
     build_model,
-    id_looks_like_chat,
-    id_looks_like_embeddings,
     make_context,
     strings,
     to_int,
@@ -46,11 +44,8 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
     if outputs:
         if "text" in outputs:
             feats.add("chat")
-    elif isinstance(model_id, str):
-        if id_looks_like_embeddings(model_id):
-            feats.add("embeddings", inferred=True)
-        elif id_looks_like_chat(model_id):
-            feats.add("chat", inferred=True)
+    else:
+        feats.guess_from_id(model_id)
     if "image" in strings(item.get("input_modalities")):
         feats.add("vision")
     return build_model(

@@ -21,8 +21,6 @@ from registry_core.providers._common import (
     bearer,
     build_model,
     expect_list,
-    id_looks_like_chat,
-    id_looks_like_embeddings,
     make_context,
     parse_items,
     strings,
@@ -63,11 +61,8 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
         context = next(
             (to_int(v) for k, v in info.items() if str(k).endswith(".context_length")), None
         )
-    elif isinstance(model_id, str):
-        if id_looks_like_embeddings(model_id):
-            feats.add("embeddings", inferred=True)
-        elif id_looks_like_chat(model_id):
-            feats.add("chat", inferred=True)
+    else:
+        feats.guess_from_id(model_id)
     return build_model(SPEC.id, model_id, item, features=feats, max_tokens=context)
 
 

@@ -19,8 +19,6 @@ from registry_core.providers._common import (
     build_model,
     date_from_text,
     date_from_unix,
-    id_looks_like_chat,
-    id_looks_like_embeddings,
     make_context,
     preview_hint,
 )
@@ -49,11 +47,7 @@ def headers(credential: Credential) -> dict[str, str]:
 def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
     model_id = item.get("id")
     feats = Features()
-    if isinstance(model_id, str):
-        if id_looks_like_embeddings(model_id):
-            feats.add("embeddings", inferred=True)
-        elif id_looks_like_chat(model_id):
-            feats.add("chat", inferred=True)
+    feats.guess_from_id(model_id)
     shutdown = date_from_text(item.get("shutdown_date"))
     hint = (
         "deprecated"

@@ -17,8 +17,6 @@ from registry_core.providers._common import (
     ProviderSpec,
     bearer,
     build_model,
-    id_looks_like_chat,
-    id_looks_like_embeddings,
     make_context,
     to_int,
 )
@@ -50,11 +48,8 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
         feats.add("chat")
         if kind == "vlm":
             feats.add("vision")
-    elif isinstance(model_id, str):
-        if id_looks_like_embeddings(model_id):
-            feats.add("embeddings", inferred=True)
-        elif id_looks_like_chat(model_id):
-            feats.add("chat", inferred=True)
+    else:
+        feats.guess_from_id(model_id)
     meta = item.get("meta")
     context = (
         to_int(item.get("max_model_len"))
