@@ -43,7 +43,10 @@ event = st.dataframe(
     column_config={
         "Provider": st.column_config.TextColumn("Provider", width="small"),
         "Model": st.column_config.TextColumn("Model", pinned=True),
-        "Badges": st.column_config.ListColumn("Badges", help="deprecated / retiring soon / …"),
+        "Status": st.column_config.TextColumn("Status", width="small"),
+        "Badges": st.column_config.ListColumn(
+            "Badges", help="deprecated / retiring soon / …", width="medium"
+        ),
         "Available": st.column_config.CheckboxColumn("Available", help="In the last listing"),
         "Recommended": st.column_config.CheckboxColumn("Recommended"),
         "Input $/1M": st.column_config.NumberColumn(
