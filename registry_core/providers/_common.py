@@ -207,7 +207,10 @@ def id_looks_like_chat(model_id: str) -> bool:
     return not id_looks_like_embeddings(model_id) and not _NOT_CHAT_ID.search(model_id)
 
 
-def preview_hint(model_id: str) -> str | None:
+def preview_hint(model_id: Any) -> str | None:
+    """``"preview"`` for preview and experimental ids, else ``None`` (also for a missing id)."""
+    if not isinstance(model_id, str):
+        return None
     low = model_id.lower()
     if "preview" in low or re.search(r"(^|[-_.])exp($|[-_.\d])|experimental", low):
         return "preview"

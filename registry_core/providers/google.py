@@ -62,7 +62,7 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
             feats.add("vision", inferred=True)
     if methods & _EMBED_METHODS:
         feats.add("embeddings")
-    hint = preview_hint(model_id) if isinstance(model_id, str) else None
+    hint = preview_hint(model_id)
     return build_model(
         SPEC.id,
         model_id,

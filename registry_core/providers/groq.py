@@ -42,11 +42,7 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
     feats = Features()
     feats.guess_from_id(model_id)
     inactive = item.get("active") is False
-    hint = (
-        "deprecated"
-        if inactive
-        else (preview_hint(model_id) if isinstance(model_id, str) else None)
-    )
+    hint = "deprecated" if inactive else preview_hint(model_id)
     return build_model(
         SPEC.id,
         model_id,

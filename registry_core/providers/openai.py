@@ -49,11 +49,7 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
     feats = Features()
     feats.guess_from_id(model_id)
     shutdown = date_from_text(item.get("shutdown_date"))
-    hint = (
-        "deprecated"
-        if shutdown
-        else (preview_hint(model_id) if isinstance(model_id, str) else None)
-    )
+    hint = "deprecated" if shutdown else preview_hint(model_id)
     return build_model(
         SPEC.id,
         model_id,
