@@ -156,7 +156,7 @@ class Resolver:
 
     # -- the store, with a short circuit breaker --------------------------------------------
 
-    def _guard(self, call: Callable[[], T]) -> T:
+    def guard(self, call: Callable[[], T]) -> T:
         """Run a store call; after an outage-type failure, fail fast for ``version_check_s``.
 
         During a registry outage every resolution would otherwise wait out the store's
@@ -173,6 +173,13 @@ class Resolver:
             raise
         self._store_broken = None
         return result
+
+    def store_outage(self) -> RegistryError | None:
+        """The failure that opened the breaker, while it is open (callers should not wait)."""
+        broken = self._store_broken
+        if broken is not None and self.monotonic() < broken[0]:
+            return broken[1]
+        return None
 
     # -- the version marker ---------------------------------------------------------------
 
@@ -191,7 +198,7 @@ class Resolver:
             ):
                 return self._version
             try:
-                self._version = self._guard(self.store.get_version)
+                self._version = self.guard(self.store.get_version)
             except RegistryError as exc:
                 log.warning("registry version check failed: %s", exc)
             self._version_at = now
@@ -232,7 +239,7 @@ class Resolver:
         on a memory miss, only for such credentials.
         """
         try:
-            runs = self._guard(lambda: self.store.list_runs(provider_id, 50))
+            runs = self.guard(lambda: self.store.list_runs(provider_id, 50))
         except RegistryError:
             return None
         for run in runs:
@@ -331,7 +338,7 @@ class Resolver:
                 return hit
             version = self.version()
             try:
-                existing = self._guard(lambda: self.store.list_models(provider_id)).records
+                existing = self.guard(lambda: self.store.list_models(provider_id)).records
             except RegistryError as exc:
                 store_error = exc
             if existing is not None:
@@ -385,7 +392,7 @@ class Resolver:
         version = self.version()
         if existing is None and store_error is None:
             try:
-                existing = self._guard(lambda: self.store.list_models(provider_id)).records
+                existing = self.guard(lambda: self.store.list_models(provider_id)).records
             except RegistryError as exc:
                 store_error = exc
             else:
@@ -452,7 +459,7 @@ class Resolver:
 
         warnings: list[str] = []
         try:
-            loaded = self._guard(lambda: self.store.list_models(provider_id))
+            loaded = self.guard(lambda: self.store.list_models(provider_id))
         except RegistryError as exc:
             warnings.append(
                 f"The {self.store.name} registry is unreachable ({exc}); showing older data."
@@ -545,7 +552,7 @@ class Resolver:
         store_ok = store_error is None
         if existing is None and store_ok:
             try:
-                existing = self._guard(lambda: self.store.list_models(provider_id)).records
+                existing = self.guard(lambda: self.store.list_models(provider_id)).records
             except RegistryError as exc:
                 store_error, store_ok = exc, False
         if not store_ok:
@@ -625,12 +632,12 @@ class Resolver:
         # next run recomputes the same events and writes them as no-ops.
         try:
             if events:
-                self._guard(lambda: self.store.append_events(events))
+                self.guard(lambda: self.store.append_events(events))
             if to_write:
-                self._guard(lambda: self.store.upsert_models(to_write))
-            self._guard(lambda: self.store.record_run(run))
+                self.guard(lambda: self.store.upsert_models(to_write))
+            self.guard(lambda: self.store.record_run(run))
             if to_write:
-                self.set_version(self._guard(self.store.bump_version))
+                self.set_version(self.guard(self.store.bump_version))
         except RegistryError as exc:
             warnings.append(
                 f"Could not save {provider_name(provider_id)}'s listing to the "
@@ -665,7 +672,7 @@ class Resolver:
         quiet = trigger == "user" and error.error_class == "config"
         if self.store.writable and not quiet:
             try:
-                self._guard(lambda: self.store.record_run(run))
+                self.guard(lambda: self.store.record_run(run))
             except RegistryError as exc:
                 log.warning("could not record the failed run of %s: %s", credential.label, exc)
         return RunReport(provider_id, credential.label, "failed", run, error=error, message=message)

@@ -47,6 +47,7 @@ from registry_core.records import (
     RETIREMENT_DATE,
     STATUS,
     SUCCESSOR_MODEL,
+    FieldWarning,
     ModelRecord,
     format_datetime,
     parse_row,
@@ -60,7 +61,7 @@ from registry_core.resolver import (
     RunReport,
     describe_failure,
 )
-from registry_core.stores.base import RegistryStore
+from registry_core.stores.base import RegistryStore, StoreHealth
 
 log = logging.getLogger(__name__)
 
@@ -480,7 +481,8 @@ class ModelRegistryService:
         if not self.store.writable:
             return 0
         try:
-            result = seed_if_empty(self.store, self.settings.providers)
+            # through the breaker: a registry that is down costs one timeout, not one per call
+            result = self.resolver.guard(lambda: seed_if_empty(self.store, self.settings.providers))
         except RegistryError as exc:
             log.warning("seeding from the catalog failed: %s", exc)
             return 0
@@ -488,6 +490,27 @@ class ModelRegistryService:
             log.info("seeded %d models for %s", result.rows, ", ".join(result.providers))
             self.resolver.set_version(self.store.get_version())
         return result.rows
+
+    # -- the store's state, for the Status page -------------------------------------------
+
+    def store_health(self) -> StoreHealth:
+        """The registry store's health; answers at once while the store is known to be down."""
+        outage = self.resolver.store_outage()
+        if outage is not None:
+            return StoreHealth(
+                name=self.store.name,
+                location=self.store.location,
+                reachable=False,
+                writable=False,
+                schema_ok=False,
+                problems=[str(outage)],
+                fix=outage.hint,
+            )
+        return self.store.health()
+
+    def row_warnings(self) -> list[FieldWarning]:
+        """Cells of the registry that could not be read as typed (through the breaker)."""
+        return self.resolver.guard(self.store.list_models).warnings
 
     # -- scheduled refresh ------------------------------------------------------------------
 

@@ -464,7 +464,7 @@ def invalidate(
 
 @st.cache_data(ttl=60, max_entries=8, show_spinner=False)
 def _load_health(fingerprint: str) -> Any:
-    return _SERVICES[fingerprint].store.health()
+    return _SERVICES[fingerprint].store_health()
 
 
 def load_health(b: Boot) -> Any:
@@ -478,7 +478,7 @@ def recheck_health(b: Boot) -> None:
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=8, show_spinner=False)
 def _load_row_warnings(fingerprint: str, version: str) -> list[str]:
-    return [str(w) for w in _SERVICES[fingerprint].store.list_models().warnings]
+    return [str(w) for w in _SERVICES[fingerprint].row_warnings()]
 
 
 def load_row_warnings(b: Boot) -> list[str]:

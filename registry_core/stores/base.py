@@ -44,6 +44,11 @@ class RegistryStore(Protocol):
     name: str
 
     @property
+    def location(self) -> str:
+        """Where the registry lives, for people (a file path, or base id @ endpoint; no token)."""
+        ...
+
+    @property
     def writable(self) -> bool:
         """Whether writes go anywhere (Airtable in ``read`` mode is not writable)."""
         ...

@@ -141,6 +141,10 @@ class SQLiteStore:
     # --- models -----------------------------------------------------------------------------
 
     @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
     def writable(self) -> bool:
         return True
 
@@ -342,7 +346,7 @@ class SQLiteStore:
         except Exception as exc:
             return StoreHealth(
                 name=self.name,
-                location=str(self.path),
+                location=self.location,
                 reachable=False,
                 writable=False,
                 schema_ok=False,
@@ -352,7 +356,7 @@ class SQLiteStore:
         ok = int(version) == len(MIGRATIONS)
         return StoreHealth(
             name=self.name,
-            location=str(self.path),
+            location=self.location,
             reachable=True,
             writable=True,
             schema_ok=ok,

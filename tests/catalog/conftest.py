@@ -42,6 +42,10 @@ class FakeStore:
         self.version = 0
 
     @property
+    def location(self) -> str:
+        return "memory"
+
+    @property
     def writable(self) -> bool:
         return self._writable
 

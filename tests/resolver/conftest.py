@@ -74,6 +74,10 @@ class MemoryStore:
             raise UnavailableError("the memory registry is down (test)", hint="wait")
 
     @property
+    def location(self) -> str:
+        return "memory"
+
+    @property
     def writable(self) -> bool:
         return not self.read_only
 

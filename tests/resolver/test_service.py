@@ -11,7 +11,7 @@ import pytest
 from registry_core import service as service_module
 from registry_core.cache import TTLCache
 from registry_core.config import Settings
-from registry_core.errors import AuthError, NotFoundError
+from registry_core.errors import AuthError, NotFoundError, UnavailableError
 from registry_core.providers.base import Credential
 from registry_core.records import ModelRecord
 from registry_core.service import AIService, EditRejectedError, ModelRegistryService
@@ -242,3 +242,20 @@ def test_from_settings_opens_the_configured_store(settings: Settings) -> None:
     assert built.list_models().tier == "catalog"  # an empty registry falls back, never empty
     assert built.list_models().records
     built.store.close()
+
+
+def test_during_an_outage_status_reads_answer_at_once(
+    svc: ModelRegistryService, store: MemoryStore
+) -> None:
+    """Health and cell warnings go through the resolver's breaker, like every registry read."""
+    assert svc.store_health().reachable
+    assert svc.row_warnings() == []
+    store.down = True
+    with pytest.raises(UnavailableError):
+        svc.row_warnings()  # the first failure opens the breaker
+    before = dict(store.calls)
+    health = svc.store_health()
+    assert not health.reachable and "down" in health.problems[0]
+    with pytest.raises(UnavailableError):
+        svc.row_warnings()
+    assert store.calls == before, "no store call while the breaker is open"
