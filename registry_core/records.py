@@ -473,7 +473,7 @@ def _identifier(p: _RowParser, name: str, value: Any) -> str | None:
 def parse_row(fields: Mapping[str, Any], *, row_ref: str = "row") -> ParsedRow:
     """Parse one raw row (Airtable cells, a CSV row, SQLite columns) into a record.
 
-    Never raises. ``row_ref`` names the row in warnings ("row 12", "recXXXX").
+    Never raises. ``row_ref`` names the row in warnings ("row 12", or an Airtable record id).
 
     >>> parsed = parse_row({"Provider ID": " OpenAI ", "Model ID": "gpt-4o", "Status": "Active"})
     >>> parsed.record.provider_id, parsed.record.status, parsed.warnings

@@ -74,7 +74,7 @@ class _Known:
 class AirtableStore:
     """A :class:`~registry_core.stores.base.RegistryStore` on an Airtable base.
 
-    >>> store = AirtableStore("pat…", "appXXXXXXXXXXXXXX", endpoint_url="http://127.0.0.1:8765")
+    >>> store = AirtableStore("pat…", "appLocalRegistry1", endpoint_url="http://127.0.0.1:8765")
     >>> store.upsert_models([ModelRecord("openai", "gpt-4o")]).created  # doctest: +SKIP
     1
     """
