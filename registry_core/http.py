@@ -40,7 +40,7 @@ log = logging.getLogger("registry_core.http")
 
 DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PAGES = 200
-USER_AGENT = "ai-model-registry/0.1 (+model discovery)"
+USER_AGENT = "team-model-registry/0.1 (+model discovery)"
 
 # Hosts that answer with cloud credentials: refused even when allowlisted.
 _METADATA_HOSTS = frozenset(

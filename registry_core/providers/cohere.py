@@ -38,7 +38,7 @@ PAGE_SIZE = 1000
 
 def headers(credential: Credential) -> dict[str, str]:
     h = bearer(credential)
-    h["X-Client-Name"] = "ai-model-registry"
+    h["X-Client-Name"] = "team-model-registry"
     return h
 
 
