@@ -484,6 +484,8 @@ def _retryable(err: RegistryError) -> bool:
 #: request, because one client serves discoveries with different policies).
 _CONNECT_ALLOWED: ContextVar[tuple[str, ...]] = ContextVar("registry_connect_allowed", default=())
 
+_HAPPY_EYEBALLS_DELAY_S = 0.25
+
 #: ``resolver(host, port)``: the IP addresses (as strings) to connect to.
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 
@@ -561,22 +563,48 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        last: Exception | None = None
-        for address in await self.addresses(host, port, timeout):
-            try:
-                # TLS still verifies the certificate against the URL's host name (httpcore
-                # passes it to start_tls), so connecting by address changes nothing there.
-                return await self.backend.connect_tcp(
-                    address,
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
+        addresses = await self.addresses(host, port, timeout)
+
+        # TLS still verifies the certificate against the URL's host name (httpcore passes it
+        # to start_tls), so dialling by address changes nothing there.
+        async def dial(address: str) -> httpcore.AsyncNetworkStream:
+            return await self.backend.connect_tcp(
+                address,
+                port,
+                timeout=timeout,
+                local_address=local_address,
+                socket_options=socket_options,
+            )
+
+        if len(addresses) == 1:
+            return await dial(addresses[0])
+        # Several checked addresses (IPv6 and IPv4): start one every 250 ms, first to connect
+        # wins (Happy Eyeballs, RFC 8305), so a dead IPv6 route costs a moment, not a timeout.
+        won: list[httpcore.AsyncNetworkStream] = []
+        failed: list[Exception] = []
+        async with anyio.create_task_group() as group:
+
+            async def attempt(address: str, delay: float) -> None:
+                await anyio.sleep(delay)
+                try:
+                    stream = await dial(address)
+                except Exception as exc:  # reported below as a connect error
+                    failed.append(exc)
+                    return
+                if won:
+                    await stream.aclose()
+                    return
+                won.append(stream)
+                group.cancel_scope.cancel()
+
+            for index, address in enumerate(addresses):
+                group.start_soon(attempt, address, index * _HAPPY_EYEBALLS_DELAY_S)
+        if won:
+            return won[0]
+        for exc in reversed(failed):
+            if isinstance(exc, httpcore.ConnectError | httpcore.ConnectTimeout):
+                raise exc
+        raise httpcore.ConnectError(f"could not connect to {host} at any of its addresses")
 
     async def connect_unix_socket(
         self,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -101,8 +102,9 @@ class StubInternet(httpcore.AsyncNetworkBackend):
     """Opens every connection to the local fake server, whatever address it is asked for, and
     records the addresses asked for: what the guarded backend would really have dialled."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, dead: Iterable[str] = ()) -> None:
         self.port = port
+        self.dead = set(dead)  # addresses whose packets vanish: the connect never answers
         self.dialled: list[tuple[str, int]] = []
         self.real = httpcore.AnyIOBackend()
 
@@ -115,6 +117,8 @@ class StubInternet(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         self.dialled.append((host, port))
+        if host in self.dead:
+            await asyncio.sleep(3600)
         return await self.real.connect_tcp("127.0.0.1", self.port, timeout=timeout)
 
     async def sleep(self, seconds: float) -> None:
@@ -136,7 +140,7 @@ def _discover(
     **kwargs: Any,
 ) -> tuple[list[list[DiscoveredModel] | BaseException], StubInternet]:
     """``runs`` discoveries of openai at ``http://host:port/openai/v1`` through one client."""
-    internet = StubInternet(fake.port)
+    internet = StubInternet(fake.port, kwargs.pop("dead", ()))
     base = f"http://{host}:{fake.port}/openai/v1"
     kwargs.setdefault("allow_http", True)  # plain http to the stub "public" host
 
@@ -216,6 +220,17 @@ def test_allowlisted_private_address_is_connected_to_by_address(
         )
         assert isinstance(models, list) and models, (allowed, models)
         assert internet.dialled == [("10.1.2.3", fake.port)]
+
+
+def test_a_dead_first_address_does_not_stall_the_connect(fake: FakeProviderServer) -> None:
+    """Every checked address may be dialled; the first to connect wins (Happy Eyeballs)."""
+    dead_v6 = "2606:4700::1111"
+    resolver = StubResolver([dead_v6, PUBLIC])
+    started = time.monotonic()
+    (models,), internet = _discover(fake, resolver, dead=[dead_v6])
+    assert isinstance(models, list) and models, models
+    assert time.monotonic() - started < 3.0  # far below the 5 s timeout the dead one would take
+    assert internet.dialled[:2] == [(dead_v6, fake.port), (PUBLIC, fake.port)]
 
 
 def test_metadata_address_is_refused_even_when_allowlisted(fake: FakeProviderServer) -> None:
