@@ -68,6 +68,35 @@ def _int(value: str | None, *, name: str, default: int, minimum: int = 0) -> int
     return number
 
 
+def airtable_endpoint(
+    value: str | None, *, allow_http: bool = False, allowed_private_hosts: tuple[str, ...] = ()
+) -> str:
+    """``AIRTABLE_ENDPOINT_URL`` (default Airtable's API) after the provider base-URL rules.
+
+    The token goes to this URL, so it gets the checks a provider base URL gets
+    (:func:`registry_core.http.check_url`): loopback over http (the local stand-in), https
+    anywhere else unless ``REGISTRY_ALLOW_HTTP``, private addresses only when listed in
+    ``REGISTRY_ALLOWED_PRIVATE_HOSTS``, cloud metadata never.
+
+    >>> airtable_endpoint("http://127.0.0.1:8765/")
+    'http://127.0.0.1:8765'
+    >>> airtable_endpoint("http://airtable.example.com")
+    Traceback (most recent call last):
+    ...
+    registry_core.errors.UnsafeURLError: AIRTABLE_ENDPOINT_URL http://airtable.example.com/ uses plain http, ...
+    """
+    from registry_core.http import check_url  # httpx is imported only when a URL is checked
+
+    url = (value or "").strip().rstrip("/") or DEFAULT_AIRTABLE_ENDPOINT
+    check_url(
+        url,
+        allow_http=allow_http,
+        allowed_private_hosts=allowed_private_hosts,
+        what="AIRTABLE_ENDPOINT_URL",
+    )
+    return url
+
+
 @dataclass(frozen=True)
 class AirtableSettings:
     """Where the shared Airtable registry lives. ``token`` is never printed (see ``__repr__``)."""
@@ -149,11 +178,21 @@ class Settings:
                 f"AIRTABLE_BASE_ID={base_id[:40]!r} is not a base id (app + 14 letters/digits, "
                 "from the base's URL)"
             )
+        allow_http = _flag(get("REGISTRY_ALLOW_HTTP"), name="REGISTRY_ALLOW_HTTP")
+        allowed_private_hosts = tuple(
+            h.strip().lower()
+            for h in (get("REGISTRY_ALLOWED_PRIVATE_HOSTS") or "").split(",")
+            if h.strip()
+        )
         airtable = AirtableSettings(
             mode=mode,
             token=token,
             base_id=base_id,
-            endpoint_url=(get("AIRTABLE_ENDPOINT_URL") or DEFAULT_AIRTABLE_ENDPOINT).rstrip("/"),
+            endpoint_url=airtable_endpoint(
+                get("AIRTABLE_ENDPOINT_URL"),
+                allow_http=allow_http,
+                allowed_private_hosts=allowed_private_hosts,
+            ),
             models_table=get("AIRTABLE_MODELS_TABLE") or "AI Model Registry",
             history_table=get("AIRTABLE_HISTORY_TABLE") or "AI Model History",
             runs_table=get("AIRTABLE_RUNS_TABLE") or "AI Model Discovery Runs",
@@ -182,12 +221,8 @@ class Settings:
             refresh_every_s=parse_duration(refresh, name="REGISTRY_REFRESH_EVERY")
             if refresh
             else None,
-            allow_http_hosts=_flag(get("REGISTRY_ALLOW_HTTP"), name="REGISTRY_ALLOW_HTTP"),
-            allowed_private_hosts=tuple(
-                h.strip().lower()
-                for h in (get("REGISTRY_ALLOWED_PRIVATE_HOSTS") or "").split(",")
-                if h.strip()
-            ),
+            allow_http_hosts=allow_http,
+            allowed_private_hosts=allowed_private_hosts,
             cache_key_secret=get("REGISTRY_CACHE_KEY_SECRET") or "",
             airtable=airtable,
             env=dict(merged),

@@ -1,8 +1,10 @@
 """Safe HTTP for provider calls: URL checks, capped reads, bounded retries, error classification.
 
-Every provider request goes through :class:`ProviderHTTP`. It refuses unsafe base URLs, never
-follows a redirect to another host, stops reading a body past a cap, retries rate limits and
-transient failures a bounded number of times, and turns every failure into a
+Every provider request goes through :class:`ProviderHTTP`. It refuses unsafe base URLs, checks
+every address a host name resolves to when it connects (see :class:`GuardedNetworkBackend`),
+never follows a redirect to another scheme, host or port, stops reading a body past a cap,
+retries rate limits and transient failures a bounded number of times, and turns every failure
+into a
 :class:`~registry_core.errors.RegistryError` subclass whose message names the provider, the
 status and what to do — and never contains the key.
 """
@@ -18,10 +20,14 @@ import random
 import re
 import socket
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
+import httpcore
 import httpx
 
 from registry_core.errors import (
@@ -46,7 +52,17 @@ USER_AGENT = "team-model-registry/0.1 (+model discovery)"
 _METADATA_HOSTS = frozenset(
     {"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "metadata"}
 )
-_PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".home.arpa", ".localdomain", ".corp")
+_PRIVATE_SUFFIXES = (
+    ".internal",
+    ".local",
+    ".lan",
+    ".home.arpa",
+    ".localdomain",
+    ".corp",
+    ".svc",  # Kubernetes services (kubernetes.default.svc)
+)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are an IPv4 address
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local-use NAT64, never public
 _KEY_LIKE = re.compile(r"\b(?:sk|pk|gsk|xai|csk|AIza|sk-ant|sk-or|sk-proj)[-_A-Za-z0-9]{12,}")
 
 
@@ -89,17 +105,27 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 
 def scrub(value: Any, secrets: Iterable[str | None]) -> Any:
-    """A deep copy of a JSON value with any secret removed from its strings."""
-    keys = [s for s in secrets if s and len(s) >= 4]
+    """A deep copy of a JSON value with every secret, in any letter case, removed from its
+    strings and its keys.
+
+    >>> scrub({"id": "m", "echo": ["key SK-ABCD-1234"]}, ["sk-abcd-1234"])
+    {'id': 'm', 'echo': ['key [redacted]']}
+    """
+    keys = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
     if not keys:
         return value
-    if isinstance(value, str):
-        return redact(value, keys) if any(k in value for k in keys) else value
-    if isinstance(value, Mapping):
-        return {str(k): scrub(v, keys) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [scrub(v, keys) for v in value]
-    return value
+    pattern = re.compile("|".join(re.escape(k) for k in keys), re.IGNORECASE)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return pattern.sub("[redacted]", node)
+        if isinstance(node, Mapping):
+            return {walk(str(k)): walk(v) for k, v in node.items()}
+        if isinstance(node, list | tuple):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(value)
 
 
 def display_url(url: httpx.URL | str) -> str:
@@ -151,6 +177,43 @@ def _allowlisted(host: str, allowed: Iterable[str]) -> bool:
     return False
 
 
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address reaches: mapped, compatible, NAT64 (64:ff9b::/96), 6to4.
+
+    >>> str(_embedded_ipv4(ipaddress.IPv6Address("64:ff9b::a9fe:a9fe")))
+    '169.254.169.254'
+    """
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    value = int(ip)
+    if ip in _NAT64 or (value >> 32 == 0 and value > 1):  # ::a.b.c.d, but not :: and ::1
+        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    return ip.sixtofour
+
+
+def _is_private_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Not a public unicast address (or an IPv6 form of one that is not)."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local or ip in _NAT64_LOCAL:  # fec0::/10 is deprecated, still routed inside
+            return True
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            return _is_private_ip(inner)
+    return not ip.is_global or ip.is_multicast
+
+
+def _is_metadata_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if str(ip) in _METADATA_HOSTS:
+        return True
+    inner = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
+    return inner is not None and str(inner) in _METADATA_HOSTS
+
+
+def _is_private_name(host: str) -> bool:
+    """A name only an internal resolver answers: no dot at all, or an internal suffix."""
+    return "." not in host or host.endswith(_PRIVATE_SUFFIXES)
+
+
 def is_loopback(host: str) -> bool:
     host = host.lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
@@ -169,10 +232,12 @@ def check_url(
     """Parse ``url`` and refuse it unless it is safe to send a key to.
 
     Loopback (``127.0.0.1``, ``::1``, ``localhost``) is allowed over plain http, because local
-    servers (Ollama, vLLM, test servers) live there. Private, link-local and reserved addresses
-    and private-looking names (``*.internal``, ``*.local``) are refused unless listed in
-    ``allowed_private_hosts`` (hostnames, IPs or CIDRs); a listed host may use plain http.
-    Cloud metadata endpoints are refused always.
+    servers (Ollama, vLLM, test servers) live there. Private, link-local, site-local and reserved
+    addresses (also inside IPv4-mapped, IPv4-compatible, NAT64 and 6to4 IPv6 addresses) and
+    private-looking names (no dot, ``*.internal``, ``*.local``, ``*.svc`` …) are refused unless
+    listed in ``allowed_private_hosts`` (hostnames, IPs or CIDRs); a listed host may use plain
+    http. Cloud metadata endpoints are refused always. This reads the URL only: the addresses a
+    name resolves to are checked when the connection is made (:func:`check_address`).
 
     >>> str(check_url("http://127.0.0.1:11434"))
     'http://127.0.0.1:11434'
@@ -201,15 +266,13 @@ def check_url(
             hint="put credentials in the API key setting, not in the URL",
         )
     ip = _as_ip(host)
-    if host in _METADATA_HOSTS or (ip is not None and str(ip) in _METADATA_HOSTS):
+    if host in _METADATA_HOSTS or (ip is not None and _is_metadata_ip(ip)):
         raise UnsafeURLError(f"{what} {shown} points to a cloud metadata endpoint; refused")
     allowed = list(allowed_private_hosts)
     loopback = is_loopback(host)
     listed = _allowlisted(host, allowed)
     if not loopback and not listed:
-        private = host.endswith(_PRIVATE_SUFFIXES)
-        if ip is not None:
-            private = private or not ip.is_global or ip.is_multicast
+        private = _is_private_ip(ip) if ip is not None else _is_private_name(host)
         if private:
             raise UnsafeURLError(
                 f"{what} {shown} points to a private address ({host}), refused",
@@ -221,6 +284,47 @@ def check_url(
             hint="use https, or set REGISTRY_ALLOW_HTTP=true for a trusted network",
         )
     return parsed
+
+
+def check_address(host: str, address: str, allowed_private_hosts: Iterable[str] = ()) -> None:
+    """Refuse to connect to ``address``, one of the addresses ``host`` resolved to, unless safe.
+
+    The rules of :func:`check_url`, applied to what the name really points at: cloud metadata
+    addresses are refused always; a loopback address only for a loopback name (``localhost``) or
+    an allowlisted one; any other private address only when ``host`` or the address is listed
+    in ``allowed_private_hosts``.
+
+    >>> check_address("api.example.com", "10.0.0.1")
+    Traceback (most recent call last):
+    ...
+    registry_core.errors.UnsafeURLError: host api.example.com resolves to 10.0.0.1, a private address; refused ...
+    """
+    host = host.lower().rstrip(".")
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone (fe80::1%eth0)
+    except ValueError:
+        raise UnsafeURLError(
+            f"host {host} resolves to {address[:60]!r}, which is not an IP address; refused"
+        ) from None
+    if _is_metadata_ip(ip):
+        raise UnsafeURLError(f"host {host} resolves to {ip}, a cloud metadata endpoint; refused")
+    allowed = list(allowed_private_hosts)
+    plain = ip.ipv4_mapped or ip if isinstance(ip, ipaddress.IPv6Address) else ip
+    if plain.is_loopback and is_loopback(host):
+        return
+    if (plain.is_loopback or _is_private_ip(ip)) and not (
+        _allowlisted(host, allowed) or _allowlisted(str(plain), allowed)
+    ):
+        raise UnsafeURLError(
+            f"host {host} resolves to {ip}, a private address; refused",
+            hint="add the host to REGISTRY_ALLOWED_PRIVATE_HOSTS if it is your own server",
+        )
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and effective port: what a redirect may not change while a key goes along."""
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host.lower().rstrip("."), url.port or default
 
 
 def join_url(base: str, path: str) -> str:
@@ -376,12 +480,180 @@ def _retryable(err: RegistryError) -> bool:
 # --- the client ------------------------------------------------------------------------------
 
 
-def make_client(*, max_connections: int = 32) -> httpx.AsyncClient:
-    """The shared client for discovery: connection limits, no automatic redirects."""
+#: Hosts the current request may reach although private (set by :class:`ProviderHTTP` per
+#: request, because one client serves discoveries with different policies).
+_CONNECT_ALLOWED: ContextVar[tuple[str, ...]] = ContextVar("registry_connect_allowed", default=())
+
+_HAPPY_EYEBALLS_DELAY_S = 0.25
+
+#: ``resolver(host, port)``: the IP addresses (as strings) to connect to.
+Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
+
+
+async def resolve_host(host: str, port: int) -> list[str]:
+    """Every address the system resolver gives for ``host`` (TCP), in its order, once each."""
+    infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses: list[str] = []
+    for *_, sockaddr in infos:
+        address = str(sockaddr[0])
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+@contextmanager
+def connect_rules(allowed_private_hosts: Iterable[str]) -> Iterator[None]:
+    """Connections opened inside this block may reach ``allowed_private_hosts`` too."""
+    token = _CONNECT_ALLOWED.set(tuple(allowed_private_hosts))
+    try:
+        yield
+    finally:
+        _CONNECT_ALLOWED.reset(token)
+
+
+class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that resolves, checks every address, then connects to it.
+
+    The check happens where the socket is opened, so it covers every request made through the
+    client (first request, redirects, retries, new pooled connections), and a name that answers
+    a public address to one lookup and a private one to the next (DNS rebinding) cannot slip
+    through: the address connected to is the address checked, never looked up again. One
+    private address among a name's answers refuses the name.
+
+    ``resolver`` and ``backend`` (what opens the socket) are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        *,
+        resolver: Resolver | None = None,
+        backend: httpcore.AsyncNetworkBackend | None = None,
+        allowed_private_hosts: Iterable[str] = (),
+    ) -> None:
+        self.resolver: Resolver = resolver or resolve_host
+        self.backend = backend or httpcore.AnyIOBackend()
+        self.allowed_private_hosts = tuple(allowed_private_hosts)
+
+    async def addresses(self, host: str, port: int, timeout: float | None) -> list[str]:
+        """The checked addresses for ``host``; raises :class:`UnsafeURLError` if any is unsafe."""
+        try:
+            ipaddress.ip_address(host.split("%", 1)[0])
+        except ValueError:
+            try:
+                with anyio.fail_after(timeout):
+                    found = list(await self.resolver(host, port))
+            except TimeoutError:
+                raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
+            except OSError as exc:
+                raise httpcore.ConnectError(f"cannot resolve {host} ({exc})") from None
+        else:
+            found = [host]  # an IP literal: nothing to resolve
+        if not found:
+            raise httpcore.ConnectError(f"{host} resolves to no address")
+        allowed = (*self.allowed_private_hosts, *_CONNECT_ALLOWED.get())
+        for address in found:
+            check_address(host, address, allowed)
+        return found
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self.addresses(host, port, timeout)
+
+        # TLS still verifies the certificate against the URL's host name (httpcore passes it
+        # to start_tls), so dialling by address changes nothing there.
+        async def dial(address: str) -> httpcore.AsyncNetworkStream:
+            return await self.backend.connect_tcp(
+                address,
+                port,
+                timeout=timeout,
+                local_address=local_address,
+                socket_options=socket_options,
+            )
+
+        if len(addresses) == 1:
+            return await dial(addresses[0])
+        # Several checked addresses (IPv6 and IPv4): start one every 250 ms, first to connect
+        # wins (Happy Eyeballs, RFC 8305), so a dead IPv6 route costs a moment, not a timeout.
+        won: list[httpcore.AsyncNetworkStream] = []
+        failed: list[Exception] = []
+        async with anyio.create_task_group() as group:
+
+            async def attempt(address: str, delay: float) -> None:
+                await anyio.sleep(delay)
+                try:
+                    stream = await dial(address)
+                except Exception as exc:  # reported below as a connect error
+                    failed.append(exc)
+                    return
+                if won:
+                    await stream.aclose()
+                    return
+                won.append(stream)
+                group.cancel_scope.cancel()
+
+            for index, address in enumerate(addresses):
+                group.start_soon(attempt, address, index * _HAPPY_EYEBALLS_DELAY_S)
+        if won:
+            return won[0]
+        for exc in reversed(failed):
+            if isinstance(exc, httpcore.ConnectError | httpcore.ConnectTimeout):
+                raise exc
+        raise httpcore.ConnectError(f"could not connect to {host} at any of its addresses")
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("provider calls do not use unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.backend.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport on a :class:`GuardedNetworkBackend`.
+
+    ``httpx.AsyncHTTPTransport`` does not take a network backend, so its pool (the one
+    attribute its constructor sets) is built here with one. Environment proxies are not used:
+    through a proxy, the proxy would resolve the name and the check could not see the address.
+    """
+
+    def __init__(self, backend: GuardedNetworkBackend, *, limits: httpx.Limits) -> None:
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
+
+
+def make_client(
+    *,
+    max_connections: int = 32,
+    resolver: Resolver | None = None,
+    backend: httpcore.AsyncNetworkBackend | None = None,
+    allowed_private_hosts: Iterable[str] = (),
+) -> httpx.AsyncClient:
+    """The shared client for discovery: connection limits, no automatic redirects, and every
+    connection checked by address (:class:`GuardedNetworkBackend`; ``resolver``/``backend``
+    are for tests)."""
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections // 2
+    )
+    guard = GuardedNetworkBackend(
+        resolver=resolver, backend=backend, allowed_private_hosts=allowed_private_hosts
+    )
     return httpx.AsyncClient(
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections // 2
-        ),
+        transport=GuardedTransport(guard, limits=limits),
         timeout=httpx.Timeout(30.0, connect=10.0),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
@@ -505,6 +777,20 @@ class ProviderHTTP:
         params: Mapping[str, Any] | None,
         json_body: Any,
     ) -> tuple[int, httpx.Headers, bytes]:
+        try:
+            with connect_rules(self.policy.allowed_private_hosts):
+                return await self._follow(method, url, params, json_body)
+        except UnsafeURLError as exc:  # also the connect-time address check's refusal
+            exc.provider = exc.provider or self.ctx.provider_id
+            raise self._safe(exc) from None
+
+    async def _follow(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+    ) -> tuple[int, httpx.Headers, bytes]:
         current = self.check(url)
         for _ in range(self.policy.max_redirects + 1):
             async with self.client.stream(
@@ -518,13 +804,14 @@ class ProviderHTTP:
             ) as response:
                 if response.is_redirect:
                     target = response.url.join(response.headers["location"])
-                    if target.host != current.host or (
-                        current.scheme == "https" and target.scheme != "https"
-                    ):
+                    # The key goes with the request: a redirect that changes scheme, host or
+                    # port (another server on the same host) is refused, never followed.
+                    if _origin(target) != _origin(current):
                         raise self._safe(
                             UnsafeURLError(
                                 f"{self.ctx.display_name} redirected {display_url(current)} to "
-                                f"{display_url(target)}; redirects to another host are not followed",
+                                f"{display_url(target)}; redirects to another host, port or "
+                                "scheme are not followed (the key would go along)",
                                 provider=self.ctx.provider_id,
                                 status=response.status_code,
                                 hint="set the base URL to the final address",

@@ -84,8 +84,47 @@ def _verification(outcome: str, method: str, **more: str) -> dict[str, Any]:
     return {"outcome": outcome, "method": method, "at": format_datetime(utcnow()), **more}
 
 
+def without_credential(
+    models: list[DiscoveredModel], credential: Credential, ctx: Context
+) -> list[DiscoveredModel]:
+    """Provider data with the credential taken out: the one place it enters the registry.
+
+    A provider that echoes the key back (in an id, a name, a description, anywhere in the item)
+    must not get it stored or shown. The key, in any letter case, is replaced (:func:`scrub`)
+    in every field an adapter filled from the provider: name, status hint, successor, alias,
+    features, provenance and the raw item (keys included). An *id* holding the key cannot be
+    redacted without inventing another model, so that item is refused: counted in
+    ``ctx.skipped`` with a warning that does not repeat the key.
+    """
+    secrets = [credential.secret]
+    kept: list[DiscoveredModel] = []
+    for index, model in enumerate(models):
+        if scrub(model.model_id, secrets) != model.model_id:
+            reason = f"item {index}: its id contains the credential's key; refused"
+            ctx.skipped.append(reason)
+            log.warning("%s: skipped %s", credential.label, reason)
+            continue
+        fields = scrub(
+            [model.model_name, model.status_hint, model.successor_model, model.alias_of],
+            secrets,
+        )
+        kept.append(
+            replace(
+                model,
+                model_name=fields[0],
+                status_hint=fields[1],
+                successor_model=fields[2],
+                alias_of=fields[3],
+                features=tuple(scrub(list(model.features), secrets)),
+                raw=scrub(model.raw, secrets),
+                provenance=scrub(model.provenance, secrets),
+            )
+        )
+    return kept
+
+
 def _finish(models: list[DiscoveredModel], credential: Credential) -> list[DiscoveredModel]:
-    """Drop duplicate ids, distrust a ``created`` shared by every row, scrub the key."""
+    """Drop duplicate ids, distrust a ``created`` shared by every row."""
     seen: set[str] = set()
     unique: list[DiscoveredModel] = []
     for m in models:
@@ -106,8 +145,7 @@ def _finish(models: list[DiscoveredModel], credential: Credential) -> list[Disco
             )
             for m in unique
         ]
-    secrets = [credential.secret]
-    return [replace(m, raw=scrub(m.raw, secrets)) for m in unique]
+    return unique
 
 
 async def _bounded(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
@@ -276,7 +314,8 @@ async def discover_provider(
                 policy=policy,
                 on_page=emit.page,
             )
-            models = _finish(await module.fetch_models(ctx), credential)
+            listed = without_credential(await module.fetch_models(ctx), credential, ctx)
+            models = _finish(listed, credential)
             models = await _validate(module, ctx, models, validate)
         if enrich_from_catalog:
             models = _enrich(models)
@@ -294,7 +333,10 @@ async def discover_provider(
         raise
     emit.models = len(models)
     skipped = len(ctx.skipped)
-    emit("finished", message=f"skipped {skipped} item(s) without an id" if skipped else None)
+    emit(
+        "finished",
+        message=f"skipped {skipped} item(s) without a usable id" if skipped else None,
+    )
     return models
 
 

@@ -29,10 +29,12 @@ KEY_PARTS = (KEY, "FAKE-SECRET-0123456789", "0123456789abcdef")
 
 
 def leaks(text: str | bytes) -> list[str]:
-    """The parts of the key found in ``text`` (raw, or as UTF-8 / JSON-escaped bytes)."""
+    """The parts of the key found in ``text`` (raw, or as UTF-8 / JSON-escaped bytes), in any
+    letter case (a provider may echo the key upper- or lower-cased)."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return [part for part in KEY_PARTS if part in text]
+    folded = text.casefold()
+    return [part for part in KEY_PARTS if part.casefold() in folded]
 
 
 def new_base_id() -> str:

@@ -1,5 +1,5 @@
 """After a full run with a known fake key — good listings, a provider that echoes the key back in
-its error bodies, both stores, the CSV export, the dashboard over HTTP — the key string appears
+its error bodies and inside model ids and fields, both stores, the CSV export, the dashboard over HTTP — the key string appears
 nowhere: not in the SQLite file, the snapshot, the stand-in's records or logged request bodies,
 history, runs, log records, exception strings, the CSV, or the pages."""
 
@@ -68,6 +68,13 @@ def _full_run(svc: ModelRegistryService, fake: FakeProviderServer) -> list[str]:
         seen += [str(failed.run.error), repr(failed.run.error), failed.run.message]
         seen += [str(failed.run.error.hint), str(failed.run.error.args)]
         fake.clear_faults()
+    # a listing that echoes the key inside model data: the id one is refused, the rest redacted
+    fake.add_model("openai", f"ft:gpt-4o-mini:{KEY}")
+    fake.add_model("openai", "gpt-echo", owned_by=KEY.swapcase())
+    echoed = svc.get_available_models("openai", force_refresh=True)
+    assert echoed.tier == "api", echoed.warnings
+    assert "gpt-echo" in {r.model_id for r in echoed.records}
+    seen += echoed.warnings + [repr(r) for r in echoed.records]
     # the key passed explicitly, and a wrong one, through the façade
     seen += svc.get_available_models("openai", api_key=KEY, force_refresh=True).warnings
     for report in svc.discover(["openai"]):
