@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import json
 import math
-import re
+from itertools import accumulate
 from typing import Any
 
 #: Deepest nesting accepted from outside. Provider listings nest five or six levels.
 MAX_DEPTH = 64
 
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\x00\x00")
 
 
 class TooDeepError(ValueError):
@@ -33,16 +33,11 @@ class TooDeepError(ValueError):
 def nesting_depth(content: bytes | str) -> int:
     """The deepest ``[`` / ``{`` nesting in JSON text (brackets inside strings ignored)."""
     data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKET)
-    depth = deepest = 0
-    for byte in brackets:
-        if byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        else:
-            depth -= 1
-    return deepest
+    # drop escaped backslashes, then escaped quotes: every quote left opens or closes a string
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[0::2])
+    steps = outside.translate(None, _NOT_BRACKET).translate(_STEP)
+    return max(accumulate(1 if step else -1 for step in steps), default=0)
 
 
 def _keep_float(text: str) -> Any:
