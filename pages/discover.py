@@ -115,6 +115,18 @@ for summary in st.session_state.get("_discover_reports", []):
         st.success(f"**{title}**: {summary['message']}")
     for warning in summary["warnings"]:
         st.warning(warning)
+    # provider text (ids, reasons) shown as plain text, never as Markdown
+    left_out = [
+        (f"{len(summary.get(key, []))} {label}", summary.get(key, []))
+        for key, label in (
+            ("duplicates", "id(s) listed more than once (the first was kept)"),
+            ("refused", "item(s) refused"),
+            ("item_warnings", "value(s) dropped"),
+        )
+        if summary.get(key)
+    ]
+    for heading, lines in left_out:
+        st.text(f"{title}: {heading}\n" + "\n".join(f"  {line}" for line in lines[:50]))
     diff = summary["diff"]
     with st.expander(
         f"Changes for {title}: {len(diff['added'])} added, {len(diff['removed'])} removed, "

@@ -58,7 +58,11 @@ def _cmd_models(args: argparse.Namespace) -> int:
     resolution = service.list_models(args.provider)
     records = sorted(resolution.records, key=lambda r: (r.provider_id, r.model_id))
     if args.json:
-        print(json.dumps([r.to_dict() for r in records], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [r.to_dict() for r in records], indent=2, ensure_ascii=False, allow_nan=False
+            )
+        )
     else:
         print(format_table(records))
         print(

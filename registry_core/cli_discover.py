@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from registry_core import jsonsafe
 from registry_core import records as R
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, RegistryError
@@ -159,7 +159,7 @@ def model_to_json(model: DiscoveredModel) -> dict[str, Any]:
         if isinstance(value, date):
             out[key] = value.isoformat()
     out["features"] = list(model.features)
-    return out
+    return dict(jsonsafe.finite(out))
 
 
 def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
@@ -184,13 +184,14 @@ def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
                 allow_http=settings.allow_http_hosts,
                 allowed_private_hosts=settings.allowed_private_hosts,
                 progress=progress,
+                deadline_s=settings.discovery_deadline_s,
             )
         )
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps([model_to_json(m) for m in models], indent=2, ensure_ascii=False))
+        print(jsonsafe.dumps([model_to_json(m) for m in models], indent=2, ensure_ascii=False))
     else:
         print(format_models(models))
         print(

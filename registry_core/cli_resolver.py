@@ -47,6 +47,9 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "error_class": report.error.error_class if report.error else None,
         "saved": report.saved,
+        "refused": list(report.refused),
+        "duplicates": list(report.duplicates),
+        "item_warnings": list(report.item_warnings),
         "run": report.run.to_dict() if report.run else None,
         "diff": report.diff.to_dict(),
     }

@@ -133,6 +133,7 @@ class Settings:
     allow_http_hosts: bool = False
     allowed_private_hosts: tuple[str, ...] = ()
     cache_key_secret: str = field(default="", repr=False)
+    discovery_deadline_s: float = 120.0  # REGISTRY_DISCOVERY_DEADLINE, see below
     airtable: AirtableSettings = field(default_factory=AirtableSettings)
     #: every raw variable, for provider credentials and base URLs (never printed)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
@@ -224,6 +225,32 @@ class Settings:
             allow_http_hosts=allow_http,
             allowed_private_hosts=allowed_private_hosts,
             cache_key_secret=get("REGISTRY_CACHE_KEY_SECRET") or "",
+            discovery_deadline_s=discovery_deadline(get("REGISTRY_DISCOVERY_DEADLINE")),
             airtable=airtable,
             env=dict(merged),
         )
+
+
+# --- the discovery deadline ------------------------------------------------------------------
+
+DEFAULT_DISCOVERY_DEADLINE_S = 120.0
+MAX_DISCOVERY_DEADLINE_S = 3600.0
+
+
+def discovery_deadline(value: str | None) -> float:
+    """``REGISTRY_DISCOVERY_DEADLINE``: how long one provider's whole listing may take.
+
+    A duration (``90``, ``90s``, ``2m``) from 1 second to 1 hour; default 120 s.
+
+    >>> discovery_deadline("2m"), discovery_deadline(None)
+    (120.0, 120.0)
+    """
+    if value is None or not value.strip():
+        return DEFAULT_DISCOVERY_DEADLINE_S
+    seconds = parse_duration(value, name="REGISTRY_DISCOVERY_DEADLINE")
+    if not 1.0 <= seconds <= MAX_DISCOVERY_DEADLINE_S:
+        raise ConfigError(
+            f"REGISTRY_DISCOVERY_DEADLINE={value!r} must be between 1s and 1h",
+            hint="write e.g. 120s or 5m",
+        )
+    return seconds

@@ -92,6 +92,11 @@ class RunReport:
     records: tuple[ModelRecord, ...] = ()  # what the credential sees after the merge
     warnings: tuple[str, ...] = ()
     saved: bool = False  # whether the merge was written to the registry
+    # what the listing left out (see providers.Listing): refused items, ids listed twice,
+    # values dropped as impossible
+    refused: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+    item_warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

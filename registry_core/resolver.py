@@ -537,6 +537,7 @@ class Resolver:
                     progress=progress,
                     allow_http=self.settings.allow_http_hosts,
                     allowed_private_hosts=self.settings.allowed_private_hosts,
+                    deadline_s=self.settings.discovery_deadline_s,
                 )
             )
         except RegistryError as exc:
@@ -618,6 +619,9 @@ class Resolver:
             records=tuple(visible),
             warnings=tuple(warnings),
             saved=saved,
+            refused=tuple(getattr(models, "refused", ())),
+            duplicates=tuple(getattr(models, "duplicates", ())),
+            item_warnings=tuple(getattr(models, "warnings", ())),
         )
 
     def _write_back(

@@ -132,7 +132,10 @@ class SnapshotFile:
             providers = self._read_raw()
             providers[provider_id] = entry
             payload = json.dumps(
-                {"format": FORMAT, "providers": providers}, ensure_ascii=False, sort_keys=True
+                {"format": FORMAT, "providers": providers},
+                ensure_ascii=False,
+                sort_keys=True,
+                allow_nan=False,
             )
             try:
                 self._atomic_write(payload)

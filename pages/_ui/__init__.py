@@ -599,6 +599,9 @@ def summarise_reports(reports: Sequence[Any]) -> list[dict[str, Any]]:
                 "outcome": r.outcome,
                 "message": r.message or (str(r.error) if r.error else ""),
                 "warnings": list(r.warnings),
+                "refused": list(getattr(r, "refused", ())),
+                "duplicates": list(getattr(r, "duplicates", ())),
+                "item_warnings": list(getattr(r, "item_warnings", ())),
                 "diff": {
                     "added": list(diff.get("added", [])),
                     "removed": list(diff.get("removed", [])),

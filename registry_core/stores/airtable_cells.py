@@ -173,7 +173,9 @@ def event_to_fields(event: HistoryEvent) -> dict[str, Any]:
         S.EVENT_RUN_ID: event.run_id,
         S.EVENT_SOURCE: event.source,
         S.EVENT_ACTOR: event.actor,
-        S.EVENT_DETAIL: json.dumps(event.detail, sort_keys=True, default=str, ensure_ascii=False)
+        S.EVENT_DETAIL: json.dumps(
+            event.detail, sort_keys=True, default=str, ensure_ascii=False, allow_nan=False
+        )
         if event.detail
         else None,
     }

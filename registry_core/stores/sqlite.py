@@ -173,7 +173,9 @@ class SQLiteStore:
         now = format_datetime(datetime.now(UTC))
         with self._write() as conn:
             for (provider, model), record in latest.items():
-                cells = json.dumps(record.to_fields(omit_empty=True), sort_keys=True)
+                cells = json.dumps(
+                    record.to_fields(omit_empty=True), sort_keys=True, allow_nan=False
+                )
                 row = conn.execute(
                     "SELECT cells FROM models WHERE provider_id = ? AND model_id = ?",
                     (provider, model),
@@ -238,7 +240,7 @@ class SQLiteStore:
                         event.run_id,
                         event.source,
                         event.actor,
-                        json.dumps(event.detail, sort_keys=True, default=str),
+                        json.dumps(event.detail, sort_keys=True, default=str, allow_nan=False),
                     ),
                 )
                 added += cursor.rowcount
@@ -299,7 +301,7 @@ class SQLiteStore:
                     run.run_id,
                     run.provider_id,
                     format_datetime(run.started_at),
-                    json.dumps(run.to_dict(), sort_keys=True),
+                    json.dumps(run.to_dict(), sort_keys=True, allow_nan=False),
                 ),
             )
 
