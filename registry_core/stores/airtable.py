@@ -10,7 +10,8 @@ Requests, and what they cost (Airtable allows 5 per second per base):
 - **Write**: only rows whose cells changed since the last read (diffed with Airtable's "empty and
   false are absent" rule), 10 per request, through ``performUpsert`` keyed on Provider ID + Model
   ID, so two instances writing at once never create duplicate rows. Rows read before are
-  addressed by record id; an empty cell is sent as an explicit clear.
+  addressed by record id. Only the cells a write changes are sent (an empty one as an explicit
+  clear); a cell it leaves alone is never sent, so nothing a person typed is cleared by accident.
 - **History**: append-only and idempotent by Event Key: keys are looked up first (one request
   per 100 keys) and only new events are written (upserted on Event Key, so a race cannot
   duplicate them either). Events are written only on change, so the table grows with changes.
@@ -19,8 +20,11 @@ Requests, and what they cost (Airtable allows 5 per second per base):
   :meth:`bump_version` is one upsert. :meth:`list_runs` never returns that row.
 
 Schema drift: if a person renamed or deleted a models-table field in Airtable's UI, reads carry
-on without it and report it as a warning; writes raise :class:`SchemaMismatchError` naming the
-field(s) and the repair command (``python -m registry_core setup-airtable``).
+on without it and report it as a warning; a write that would change it raises
+:class:`SchemaMismatchError` naming the field(s) and the repair command (``python -m
+registry_core setup-airtable``) before any request. Which fields are missing is learned again on
+every read and health check, never remembered: renamed back, a field is read and written again.
+A missing key field (Provider ID, Model ID) fails every read.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 10  # Airtable's per-request record limit
 PAGE_SIZE = 100  # Airtable's largest page
 KEY_FIELDS = [R.PROVIDER_ID, R.MODEL_ID]
+#: Failures that mean Airtable cannot be used at all right now (health stops at the first).
+_OUTAGE = frozenset({"unavailable", "auth", "rate_limited", "quota"})
 
 
 def _registry_fields(names: Sequence[str]) -> list[str]:
@@ -503,6 +509,16 @@ class AirtableStore:
         try:
             drift = self._schema_drift()
         except RegistryError as exc:
+            if exc.error_class in _OUTAGE:  # one timeout is enough to say so
+                return StoreHealth(
+                    name=self.name,
+                    location=self.location,
+                    reachable=False,
+                    writable=False,
+                    schema_ok=False,
+                    problems=[str(exc)],
+                    fix=exc.hint,
+                )
             drift = None
             unchecked = (
                 "the token cannot read the base schema (add the schema.bases:read scope)"
@@ -543,7 +559,7 @@ class AirtableStore:
                 fix = SETUP_COMMAND
             except RegistryError as exc:
                 problems.append(str(exc))
-                if exc.error_class in ("unavailable", "auth", "rate_limited", "quota"):
+                if exc.error_class in _OUTAGE:
                     reachable = False
                     fix = fix or exc.hint
                     break
