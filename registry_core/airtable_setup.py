@@ -153,6 +153,15 @@ def _table_state(table: Any) -> TableState:
     return TableState(id=str(table.id), name=str(table.name), fields=tuple(fields))
 
 
+def plan_for_schema(schema: Any, names: Mapping[str, str]) -> SetupPlan:
+    """:func:`plan_setup` for a base schema as pyairtable reads it (``Base.schema()``).
+
+    The one schema check: ``setup-airtable`` plans from it, and the Airtable store's health
+    reports what it finds (missing tables, fields and options; fields whose type changed).
+    """
+    return plan_setup([_table_state(t) for t in schema.tables], names)
+
+
 @dataclass
 class SetupReport:
     """The outcome of :func:`run_setup`."""

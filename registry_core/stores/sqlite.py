@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +62,22 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+#: Opens a connection to the registry file: ``(path, busy timeout in seconds)``. It must be in
+#: autocommit mode (``isolation_level=None``): the store issues ``BEGIN IMMEDIATE`` itself.
+Connect = Callable[[Path, float], sqlite3.Connection]
+
+#: How long health waits for another writer's lock before calling the file busy.
+HEALTH_BUSY_S = 1.0
+
+_CORRUPT = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+_NO_ACCESS = frozenset({"SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "SQLITE_AUTH"})
+
+
+def connect_file(path: Path, timeout_s: float) -> sqlite3.Connection:
+    """The default :data:`Connect`: the file itself, read-write, created when missing."""
+    return sqlite3.connect(path, timeout=timeout_s, isolation_level=None)
+
+
 def _parse_time(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -80,9 +96,12 @@ class SQLiteStore:
 
     name = "sqlite"
 
-    def __init__(self, path: Path | str, *, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self, path: Path | str, *, timeout_s: float = 30.0, connect: Connect = connect_file
+    ) -> None:
         self.path = Path(path)
         self.timeout_s = timeout_s
+        self._connect = connect
         self._local = threading.local()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +117,7 @@ class SQLiteStore:
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+            conn = self._connect(self.path, self.timeout_s)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
@@ -342,28 +361,114 @@ class SQLiteStore:
         return f"sqlite:{value}"
 
     def health(self) -> StoreHealth:
+        """Read the file, check its pages, and really try a write (rolled back); never raises.
+
+        A fresh connection is used, so the answer is about the file as it is now (deleted,
+        made read-only, corrupted), not about a connection opened while it was fine.
+        """
         try:
-            (version,) = self._read("PRAGMA user_version")[0]
-            self._read("SELECT COUNT(*) FROM models")
-        except Exception as exc:
+            return self._health()
+        except Exception as exc:  # health never raises
+            return self._unhealthy(
+                f"the SQLite registry at {self.path} could not be checked ({exc})",
+                "check REGISTRY_DB_PATH and the folder's permissions",
+            )
+
+    def _health(self) -> StoreHealth:
+        if not self.path.exists():
+            return self._unhealthy(
+                f"the SQLite registry file {self.path} is gone (deleted or moved?)",
+                "restore it from a backup, or restart the app to start an empty registry",
+            )
+        try:
+            conn = self._connect(self.path, min(self.timeout_s, HEALTH_BUSY_S))
+        except sqlite3.Error as exc:
+            return self._unhealthy(*self._explain(exc, "opened"))
+        try:
+            try:
+                (version,) = conn.execute("PRAGMA user_version").fetchone()
+                conn.execute("SELECT COUNT(*) FROM models").fetchone()
+                (check,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+            except sqlite3.Error as exc:
+                return self._unhealthy(*self._explain(exc, "read"))
+            if check != "ok":
+                return self._unhealthy(*self._explain(None, f"checked ({check})"))
+            problems: list[str] = []
+            fix: str | None = None
+            writable = self._can_write(conn, problems)
+            if not writable:
+                fix = (
+                    "make the file, its folder and its -wal/-shm files writable by the app's "
+                    "user, or set REGISTRY_DB_PATH to a writable place"
+                )
+            ok = int(version) == len(MIGRATIONS)
+            if not ok:
+                problems.append(f"schema version {version}, expected {len(MIGRATIONS)}")
+                fix = fix or "restart the app: migrations run when the store opens"
             return StoreHealth(
                 name=self.name,
                 location=self.location,
-                reachable=False,
-                writable=False,
-                schema_ok=False,
-                problems=[str(exc)],
-                fix="check REGISTRY_DB_PATH and the folder's permissions",
+                reachable=True,
+                writable=writable,
+                schema_ok=ok,
+                problems=problems,
+                fix=fix,
             )
-        ok = int(version) == len(MIGRATIONS)
+        finally:
+            conn.close()
+
+    def _can_write(self, conn: sqlite3.Connection, problems: list[str]) -> bool:
+        """Take the write lock and change a row, then roll back: the write SQLite would do."""
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("UPDATE registry_meta SET value = value WHERE key = 'version'")
+            finally:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            name = getattr(exc, "sqlite_errorname", "")
+            if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                problems.append(
+                    f"the SQLite registry at {self.path} is busy (another process is writing); "
+                    "write access was not checked"
+                )
+                return True
+            if name in _CORRUPT:
+                problems.append(f"the SQLite registry at {self.path} is corrupted ({exc})")
+            else:
+                problems.append(f"the SQLite registry at {self.path} is read-only ({exc})")
+            return False
+        return True
+
+    def _explain(self, exc: sqlite3.Error | None, doing: str) -> tuple[str, str]:
+        """The problem and the fix for a file that could not be ``doing`` (opened, read...)."""
+        name = getattr(exc, "sqlite_errorname", "") if exc is not None else "SQLITE_CORRUPT"
+        said = f" ({exc})" if exc is not None else ""
+        if name in _CORRUPT:
+            return (
+                f"the SQLite registry at {self.path} is corrupted: it could not be {doing}{said}",
+                "stop the app, move the file aside (keep it for recovery) and restore a backup, "
+                "or restart to start an empty registry",
+            )
+        if name in _NO_ACCESS:
+            return (
+                f"the SQLite registry at {self.path} cannot be {doing}: no access{said}",
+                "check REGISTRY_DB_PATH and that the app's user may read the file and its folder",
+            )
+        return (
+            f"the SQLite registry at {self.path} could not be {doing}{said}",
+            "check REGISTRY_DB_PATH and the folder's permissions",
+        )
+
+    def _unhealthy(self, problem: str, fix: str) -> StoreHealth:
         return StoreHealth(
             name=self.name,
             location=self.location,
-            reachable=True,
-            writable=True,
-            schema_ok=ok,
-            problems=[] if ok else [f"schema version {version}, expected {len(MIGRATIONS)}"],
-            fix=None if ok else "restart the app: migrations run when the store opens",
+            reachable=False,
+            writable=False,
+            schema_ok=False,
+            problems=[problem],
+            fix=fix,
         )
 
     def close(self) -> None:
