@@ -99,7 +99,8 @@ class SnapshotFile:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise _Unusable("is not a regular file", not_a_file=True)
-            too_big = f"is larger than {self.max_bytes // (1024 * 1024)} MiB"
+            mib, rest = divmod(self.max_bytes, 1024 * 1024)
+            too_big = f"is larger than {f'{mib} MiB' if not rest else f'{self.max_bytes} bytes'}"
             if info.st_size > self.max_bytes:
                 raise _Unusable(too_big)
             chunks: list[bytes] = []
