@@ -18,6 +18,9 @@ st.title("Status")
 
 # --- the registry store ---------------------------------------------------------------------
 health = ui.safely("check the registry store", lambda: ui.load_health(b))
+if health is not None and health.reachable and ui.banner.store_failure(b) is not None:
+    ui.recheck_health(b)  # checked before the outage began: the banner above is newer
+    health = ui.safely("check the registry store", lambda: ui.load_health(b))
 st.subheader(f"Registry store: {ui.store_label(b)}")
 if health is not None:
     said = health_summary(health)  # unreachable is just that: no schema claim, no command

@@ -96,7 +96,7 @@ def duration_setting(
 
 
 #: ``REGISTRY_REFRESH_EVERY``: off, or a period within these bounds (seconds).
-REFRESH_EVERY_BOUNDS: tuple[float, float] = (60.0, 30 * 86400.0)
+REFRESH_EVERY_BOUNDS: tuple[float, float] = (1.0, 30 * 86400.0)
 _OFF = {"0", "off", "false", "no", "none"}
 
 

@@ -118,7 +118,7 @@ def test_status_says_unreachable_and_nothing_untrue(app, switch) -> None:
     at = app("status")
     assert "reachable, writable, schema complete" in at.success[0].value
     switch["store"].down = True
-    at.button(key="status_recheck").click().run()
+    at.run()  # the health checked a moment ago (cached for a minute) is older than the outage
     assert not at.exception
     [headline] = [e.value for e in at.error if "reachable" in e.value]
     assert headline.endswith(": NOT reachable")
