@@ -43,5 +43,7 @@ try:
 except Exception as exc:  # the sidebar must never take a page down
     st.sidebar.warning(f"Filters unavailable ({type(exc).__name__}).")
 
+ui.banner.show(boot)  # what is down, what is served instead, how old: on every page
+
 with ui.routed():
     page.run()

@@ -21,7 +21,7 @@ st.title("AI models")
 ui.banners(view)
 st.caption(
     f"{flt.describe(len(table.keys))} (of {table.total:,}) · from {ui.store_label(b)}, "
-    f"served from {ui.TIER_LABELS.get(view.tier, view.tier)} · "
+    f"served from {ui.banner.served_label(b, view.tier)} · "
     f"data {ui.human_age(view.age_s())}"
 )
 

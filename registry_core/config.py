@@ -7,6 +7,8 @@ variable; they never fall back silently.
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -39,10 +41,113 @@ def parse_duration(text: str, *, name: str = "duration") -> float:
     >>> parse_duration("6h")
     21600.0
     """
+    seconds = _seconds(text, name=name)
+    if not math.isfinite(seconds):
+        raise ConfigError(f"{name}={text[:40]!r} is not a finite duration")
+    return seconds
+
+
+def _seconds(text: str, *, name: str) -> float:
+    # may be inf (a 400-digit number): callers check finiteness or bounds
     match = _DURATION.match(text or "")
     if not match:
-        raise ConfigError(f"{name}={text!r} is not a duration; write e.g. 90s, 30m, 6h or 1d")
+        raise ConfigError(f"{name}={text[:40]!r} is not a duration; write e.g. 90s, 30m, 6h or 1d")
     return float(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def _short_duration(seconds: float) -> str:
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("m", 60.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
+def duration_setting(
+    value: str | None,
+    *,
+    name: str,
+    default: str,
+    minimum: float = 0.0,
+    maximum: float = 365 * 86400.0,
+) -> float:
+    """The duration variable ``name`` in seconds, within ``[minimum, maximum]`` (both finite).
+
+    An unset or blank ``value`` means ``default``. Anything else that is not a duration, or lies
+    outside the bounds, is a :class:`ConfigError` naming the variable and the bounds: a setting
+    of "forever" (``1e400`` parses to infinity) would otherwise crash whatever uses it later.
+
+    >>> duration_setting("6h", name="REGISTRY_FRESHNESS", default="24h")
+    21600.0
+    >>> duration_setting("", name="REGISTRY_FRESHNESS", default="24h")
+    86400.0
+    >>> duration_setting("400d", name="REGISTRY_FRESHNESS", default="24h")
+    Traceback (most recent call last):
+    ...
+    registry_core.errors.ConfigError: REGISTRY_FRESHNESS='400d' must be between 0s and 365d
+    """
+    text = default if value is None or value.strip() == "" else value
+    seconds = _seconds(text, name=name)
+    if not minimum <= seconds <= maximum:  # also refuses inf
+        raise ConfigError(
+            f"{name}={text[:40]!r} must be between {_short_duration(minimum)} and "
+            f"{_short_duration(maximum)}"
+        )
+    return seconds
+
+
+#: ``REGISTRY_REFRESH_EVERY``: off, or a period within these bounds (seconds).
+REFRESH_EVERY_BOUNDS: tuple[float, float] = (1.0, 30 * 86400.0)
+_OFF = {"0", "off", "false", "no", "none"}
+
+
+def _refresh_every(value: str | None) -> float | None:
+    if value is None or value.strip().lower() in {"", *_OFF}:
+        return None
+    low, high = REFRESH_EVERY_BOUNDS
+    return duration_setting(
+        value, name="REGISTRY_REFRESH_EVERY", default="0", minimum=low, maximum=high
+    )
+
+
+def _providers(value: str | None) -> tuple[str, ...]:
+    """``REGISTRY_PROVIDERS``: known ids, lower-cased, each once, in the order given."""
+    if value is None or value.strip() == "":
+        return DEFAULT_PROVIDERS
+    from registry_core.providers._registry import MODULES  # lazily: adapters import httpx
+
+    ids = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
+    if not ids:
+        raise ConfigError(f"REGISTRY_PROVIDERS={value[:40]!r} names no provider")
+    unknown = [p for p in ids if p not in MODULES]
+    if unknown:
+        shown = ", ".join(repr(p[:40]) for p in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise ConfigError(
+            f"REGISTRY_PROVIDERS names unknown provider id(s) {shown}; "
+            f"valid ids: {', '.join(MODULES)}"
+        )
+    return ids
+
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_-]{1,63})*$")
+
+
+def _private_hosts(value: str | None) -> tuple[str, ...]:
+    """``REGISTRY_ALLOWED_PRIVATE_HOSTS``: hostnames, IP addresses or CIDR networks."""
+    entries = dict.fromkeys(
+        h.strip().lower().rstrip(".") for h in (value or "").split(",") if h.strip()
+    )
+    for entry in entries:
+        try:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)
+            elif not _HOSTNAME.match(entry):
+                ipaddress.ip_address(entry)
+        except ValueError:
+            raise ConfigError(
+                f"REGISTRY_ALLOWED_PRIVATE_HOSTS entry {entry[:60]!r} is not a host name, an IP "
+                "address or a network (like 10.0.0.0/8); write hosts only, without scheme or port"
+            ) from None
+    return tuple(entries)
 
 
 def _flag(value: str | None, *, name: str, default: bool = False) -> bool:
@@ -155,13 +260,7 @@ class Settings:
         get = merged.get
 
         data_dir = Path(get("REGISTRY_DATA_DIR") or ".registry")
-        providers_raw = get("REGISTRY_PROVIDERS")
-        providers = (
-            tuple(p.strip().lower() for p in providers_raw.split(",") if p.strip())
-            if providers_raw
-            else DEFAULT_PROVIDERS
-        )
-        refresh = get("REGISTRY_REFRESH_EVERY")
+        providers = _providers(get("REGISTRY_PROVIDERS"))
         token = get("AIRTABLE_API_KEY") or None
         base_id = get("AIRTABLE_BASE_ID") or None
         mode = (get("AIRTABLE_MODE") or ("write" if token and base_id else "off")).strip().lower()
@@ -180,11 +279,7 @@ class Settings:
                 "from the base's URL)"
             )
         allow_http = _flag(get("REGISTRY_ALLOW_HTTP"), name="REGISTRY_ALLOW_HTTP")
-        allowed_private_hosts = tuple(
-            h.strip().lower()
-            for h in (get("REGISTRY_ALLOWED_PRIVATE_HOSTS") or "").split(",")
-            if h.strip()
-        )
+        allowed_private_hosts = _private_hosts(get("REGISTRY_ALLOWED_PRIVATE_HOSTS"))
         airtable = AirtableSettings(
             mode=mode,
             token=token,
@@ -197,31 +292,37 @@ class Settings:
             models_table=get("AIRTABLE_MODELS_TABLE") or "AI Model Registry",
             history_table=get("AIRTABLE_HISTORY_TABLE") or "AI Model History",
             runs_table=get("AIRTABLE_RUNS_TABLE") or "AI Model Discovery Runs",
-            lockout_s=parse_duration(get("AIRTABLE_LOCKOUT") or "30s", name="AIRTABLE_LOCKOUT"),
+            lockout_s=duration_setting(
+                get("AIRTABLE_LOCKOUT"), name="AIRTABLE_LOCKOUT", default="30s", maximum=3600.0
+            ),
         )
         return cls(
             data_dir=data_dir,
             db_path=Path(get("REGISTRY_DB_PATH") or data_dir / "registry.db"),
             snapshot_path=Path(get("REGISTRY_SNAPSHOT_PATH") or data_dir / "snapshot.json"),
             providers=providers,
-            cache_ttl_s=parse_duration(
-                get("REGISTRY_CACHE_TTL") or "1h", name="REGISTRY_CACHE_TTL"
+            cache_ttl_s=duration_setting(
+                get("REGISTRY_CACHE_TTL"),
+                name="REGISTRY_CACHE_TTL",
+                default="1h",
+                maximum=7 * 86400,
             ),
-            freshness_s=parse_duration(
-                get("REGISTRY_FRESHNESS") or "24h", name="REGISTRY_FRESHNESS"
+            freshness_s=duration_setting(
+                get("REGISTRY_FRESHNESS"), name="REGISTRY_FRESHNESS", default="24h"
             ),
-            version_check_s=parse_duration(
-                get("REGISTRY_VERSION_CHECK") or "30s", name="REGISTRY_VERSION_CHECK"
+            version_check_s=duration_setting(
+                get("REGISTRY_VERSION_CHECK"),
+                name="REGISTRY_VERSION_CHECK",
+                default="30s",
+                maximum=86400,
             ),
             grace_listings=_int(
                 get("REGISTRY_GRACE_LISTINGS"), name="REGISTRY_GRACE_LISTINGS", default=2, minimum=1
             ),
-            grace_period_s=parse_duration(
-                get("REGISTRY_GRACE_PERIOD") or "24h", name="REGISTRY_GRACE_PERIOD"
+            grace_period_s=duration_setting(
+                get("REGISTRY_GRACE_PERIOD"), name="REGISTRY_GRACE_PERIOD", default="24h"
             ),
-            refresh_every_s=parse_duration(refresh, name="REGISTRY_REFRESH_EVERY")
-            if refresh
-            else None,
+            refresh_every_s=_refresh_every(get("REGISTRY_REFRESH_EVERY")),
             allow_http_hosts=allow_http,
             allowed_private_hosts=allowed_private_hosts,
             cache_key_secret=get("REGISTRY_CACHE_KEY_SECRET") or "",

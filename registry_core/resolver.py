@@ -85,6 +85,10 @@ DiscoverFn = Callable[..., Awaitable[list[DiscoveredModel]] | list[DiscoveredMod
 CatalogFn = Callable[[str], list[ModelRecord]]
 
 
+#: Error classes of a store call that mean the registry cannot be read at all right now.
+STORE_DOWN_CLASSES: tuple[str, ...] = ("unavailable", "rate_limited", "auth", "permission", "quota")
+
+
 def _default_discover() -> DiscoverFn:
     # imported lazily: the resolver must import (and be tested) without the provider adapters
     module = importlib.import_module("registry_core.providers")
@@ -153,6 +157,7 @@ class Resolver:
         self._version = ""
         self._version_at: float | None = None
         self._store_broken: tuple[float, RegistryError] | None = None
+        self._store_failure: RegistryError | None = None  # the last store call's, if it failed
 
     # -- the store, with a short circuit breaker --------------------------------------------
 
@@ -170,9 +175,20 @@ class Resolver:
         except RegistryError as exc:
             if exc.error_class in ("unavailable", "rate_limited"):
                 self._store_broken = (self.monotonic() + self.settings.version_check_s, exc)
+            if exc.error_class in STORE_DOWN_CLASSES:
+                self._store_failure = exc
             raise
         self._store_broken = None
+        self._store_failure = None
         return result
+
+    def store_failure(self) -> RegistryError | None:
+        """Why the store cannot be read now: the last store call's failure, until one succeeds.
+
+        Unlike :meth:`store_outage` (the fail-fast window) this lasts as long as the outage, so
+        a page serving an answer cached before it still says the registry is down.
+        """
+        return self._store_failure
 
     def store_outage(self) -> RegistryError | None:
         """The failure that opened the breaker, while it is open (callers should not wait)."""

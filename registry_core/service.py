@@ -503,8 +503,8 @@ class ModelRegistryService:
                 reachable=False,
                 writable=False,
                 schema_ok=False,
-                problems=[str(outage)],
-                fix=outage.hint,
+                problems=[str(outage)],  # carries the hint; there is no command to run
+                fix=None,
             )
         return self.store.health()
 

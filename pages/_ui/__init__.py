@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from pages._ui import banner
 from registry_core.access import ANONYMOUS, EDITORS_KEY, is_editor, parse_editors
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
@@ -54,6 +55,7 @@ from registry_core.filters import (
     provider_label,
 )
 from registry_core.frames import browse_frame, counts
+from registry_core.notices import TIER_LABELS as TIER_LABELS  # re-exported for pages
 from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
 
 log = logging.getLogger("registry.dashboard")
@@ -745,15 +747,6 @@ def human_age(seconds: float | None) -> str:
     return f"{int(seconds // 86400)} days old"
 
 
-TIER_LABELS = {
-    "memory": "in-memory cache",
-    "registry": "the registry",
-    "api": "a live provider listing",
-    "snapshot": "the last-known-good snapshot",
-    "catalog": "the bundled reference catalog",
-}
-
-
 def store_label(b: Boot) -> str:
     if b.settings is not None and b.settings.airtable.enabled:
         return f"Airtable ({b.settings.airtable.mode})"
@@ -773,7 +766,7 @@ def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
     st.sidebar.caption(flt.describe(shown))
     st.sidebar.caption(
         f"Store: **{store_label(b)}** · data {human_age(view.age_s())} · "
-        f"served from {TIER_LABELS.get(view.tier, view.tier)}"
+        f"served from {banner.served_label(b, view.tier)}"
     )
     who = user_email()
     if who:
