@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -49,12 +50,14 @@ from registry_core.stores import airtable_lease as L
 from registry_core.stores import airtable_schema as S
 from registry_core.stores.airtable_http import (
     SETUP_COMMAND,
+    Pacer,
     RequestCounter,
     build_api,
     limiter_for,
     schema_mismatch,
     translate,
 )
+from registry_core.stores.airtable_pacing import shared_limiter
 from registry_core.stores.base import Lease, LeaseState, StoreHealth, UpsertResult
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,7 @@ class AirtableStore:
         timeout: tuple[float, float] = (5.0, 30.0),
         rate_limit_waits: int = 4,
         cache_ttl_s: float = 300.0,
+        pacing_dir: Path | None = None,
     ) -> None:
         if mode not in ("read", "write"):
             raise ConfigError(f"AirtableStore mode must be read or write, not {mode!r}")
@@ -106,10 +110,16 @@ class AirtableStore:
         self.mode = mode
         self.table_names = {"models": models_table, "history": history_table, "runs": runs_table}
         self.counter = RequestCounter()
+        local = limiter_for(self.endpoint_url, base_id, requests_per_second)
+        limiter: Pacer = local
+        if pacing_dir is not None:  # share the base's budget with this host's other processes
+            limiter = shared_limiter(
+                local, pacing_dir, self.endpoint_url, base_id, requests_per_second
+            )
         self._api = build_api(
             token,
             endpoint_url=self.endpoint_url,
-            limiter=limiter_for(self.endpoint_url, base_id, requests_per_second),
+            limiter=limiter,
             counter=self.counter,
             lockout_s=lockout_s,
             timeout=timeout,
