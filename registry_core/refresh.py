@@ -49,6 +49,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -142,8 +143,8 @@ def take_leases(
             done >= began
             or (if_older_than_s is not None and (now - done).total_seconds() < if_older_than_s)
         )
-        if recent:
-            others[provider_id] = _refreshed_by(provider_id, state)
+        if recent:  # name the host that refreshed it, not our own fresh lease
+            others[provider_id] = _refreshed_by(provider_id, replace(state, lease=None))
             fresh_leases.append(lease)
         else:
             taken[provider_id] = lease

@@ -502,7 +502,9 @@ class AirtableStore:
         ]
         with self._lock:
             for claim in claims:
-                if claim.provider_id in states and states[claim.provider_id].held_by(token):
+                if claim.token != token or claim.provider_id not in states:
+                    continue
+                if states[claim.provider_id].held_by(token):
                     self._lease_rows[(claim.provider_id, token)] = claim.record_id
                     self._lease_stale[(claim.provider_id, token)] = L.stale(
                         claims, claim.provider_id, token, now
