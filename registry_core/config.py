@@ -202,6 +202,18 @@ def airtable_endpoint(
     return url
 
 
+def _lease_ttl(value: str | None) -> float:
+    """``REGISTRY_LEASE_TTL``: 5 minutes by default; between 10 s and 1 day.
+
+    >>> _lease_ttl("2m")
+    120.0
+    """
+    # longer than one provider's refresh, short enough that a crashed host does not block long
+    return duration_setting(
+        value, name="REGISTRY_LEASE_TTL", default="5m", minimum=10.0, maximum=86400.0
+    )
+
+
 @dataclass(frozen=True)
 class AirtableSettings:
     """Where the shared Airtable registry lives. ``token`` is never printed (see ``__repr__``)."""
@@ -235,6 +247,9 @@ class Settings:
     grace_listings: int = 2
     grace_period_s: float = 86400.0
     refresh_every_s: float | None = None
+    #: how long a scheduled refresh's per-provider lease lasts unless released (a crashed
+    #: holder blocks that provider no longer than this); REGISTRY_LEASE_TTL
+    lease_ttl_s: float = 300.0
     allow_http_hosts: bool = False
     allowed_private_hosts: tuple[str, ...] = ()
     cache_key_secret: str = field(default="", repr=False)
@@ -322,6 +337,7 @@ class Settings:
             grace_period_s=duration_setting(
                 get("REGISTRY_GRACE_PERIOD"), name="REGISTRY_GRACE_PERIOD", default="24h"
             ),
+            lease_ttl_s=_lease_ttl(get("REGISTRY_LEASE_TTL")),
             refresh_every_s=_refresh_every(get("REGISTRY_REFRESH_EVERY")),
             allow_http_hosts=allow_http,
             allowed_private_hosts=allowed_private_hosts,
