@@ -17,11 +17,11 @@ st.title("Status")
 
 # --- the registry store ---------------------------------------------------------------------
 health = ui.safely("check the registry store", lambda: ui.load_health(b))
-st.subheader(f"Registry store: {ui.store_label(b)}")
+st.subheader(ui.safe.md("Registry store: {}", ui.store_label(b)))
 if health is not None:
     good = health.reachable and health.schema_ok
     (st.success if good else st.error)(
-        f"{health.name} at `{health.location}`: "
+        ui.safe.md("{} at {}: ", health.name, ui.safe.code(health.location))
         + ", ".join(
             [
                 "reachable" if health.reachable else "NOT reachable",
@@ -31,7 +31,7 @@ if health is not None:
         )
     )
     for problem in health.problems:
-        st.warning(problem)
+        st.warning(ui.safe.text(problem))
     if health.fix:
         st.caption("To fix, run:")
         st.code(health.fix, language="bash")
@@ -67,8 +67,11 @@ if view is not None and settings is not None:
     st.dataframe(rows, hide_index=True, width="stretch")
     ui.banners(view)
     st.caption(
-        f"Served from {ui.TIER_LABELS.get(view.tier, view.tier)}; freshness target "
-        f"{int(settings.freshness_s // 3600)} h."
+        ui.safe.md(
+            "Served from {}; freshness target {} h.",
+            ui.TIER_LABELS.get(view.tier, view.tier),
+            int(settings.freshness_s // 3600),
+        )
     )
 
 cell_warnings = ui.safely("read the registry's cell warnings", lambda: ui.load_row_warnings(b))
