@@ -51,7 +51,7 @@ flash = st.session_state.pop("_edit_flash", None)
 if flash:
     st.success(ui.safe.text(flash))
 
-st.title(ui.safe.text(record.model_name or record.model_id))
+st.title(ui.safe.text(record.model_name or record.model_id), anchor=False)  # no slug of it
 marks = badges(record, ui.today())
 st.caption(
     ui.safe.md("{} · {}", provider_label(record.provider_id), ui.safe.code(record.model_id))

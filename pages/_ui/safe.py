@@ -8,8 +8,9 @@ live link, an image fetched from someone else's server, a heading or a coloured 
 - :func:`text` escapes a value: every Markdown metacharacter gets a backslash (CommonMark
   turns ``\x`` back into a literal ``x`` for ASCII punctuation), so no link, image,
   emphasis, HTML, directive (``:red[…]``), icon or math can start; and bare URLs, ``www.`` and
-  e-mail addresses come out with an escaped ``:``, ``.`` or ``@``, which the GFM autolinker
-  does not match. Line breaks become spaces: a value is one line of text.
+  e-mail addresses get an invisible word joiner (U+2060) before their ``:``, ``.`` or ``@``, so
+  the GFM autolinker, which runs after escapes are resolved, does not match them. Line breaks
+  become spaces: a value is one line of text.
 - :func:`code` shows a value as inline code (``model ids``), with a fence longer than any run
   of backticks in it, so it cannot close the span early.
 - :func:`md` fills a trusted template (the page's own ``**bold**`` and badges) with values,
@@ -20,7 +21,7 @@ Values for elements that show plain text (``st.text``, ``st.code``, ``st.json``,
 selectbox and multiselect options) need none of this.
 
 >>> text("x` [PHISH](https://evil.example) `y")
-'x\\` \\[PHISH\\]\\(https\\://evil\\.example\\) \\`y'
+'x\\` \\[PHISH\\]\\(https\u2060\\://evil\\.example\\) \\`y'
 >>> md("**{}**: {}", "OpenAI (default)", code("gpt-4o"))
 '**OpenAI \\(default\\)**: `gpt-4o`'
 """
@@ -52,17 +53,31 @@ def _one_line(value: Any) -> str:
     return _LINE_BREAKS.sub(" ", raw)
 
 
+#: Invisible, and not a line-break opportunity: what keeps GFM's autolinker off a value.
+WORD_JOINER = "\u2060"
+#: Where GFM's autolinker starts: ``http(s)://``/``ftp://``, ``www.`` and the ``@`` of an e-mail
+#: address. It runs over the text after escapes are resolved (remark's autolink-literal
+#: transform), so a backslash is not enough: a word joiner goes in front of the ``:`` or ``.``
+#: or ``@``, which its patterns then do not match.
+_AUTOLINK_STARTS = re.compile(r"(?i)(?<=[a-z0-9])(?=://)|(?<=www)(?=\.)|(?=@)")
+
+
+def _unlinkable(raw: str) -> str:
+    return _AUTOLINK_STARTS.sub(WORD_JOINER, raw)
+
+
 def text(value: Any) -> Markdown:
     r"""``value`` as Markdown that renders exactly as the characters of ``value`` (one line).
 
     >>> text("![b](http://attacker/beacon.png)")
-    '\\!\\[b\\]\\(http\\://attacker/beacon\\.png\\)'
+    '\\!\\[b\\]\\(http\u2060\\://attacker/beacon\\.png\\)'
     >>> text("ana@example.com"), text(None)
-    ('ana\\@example\\.com', '')
+    ('ana\u2060\\@example\\.com', '')
     """
     if isinstance(value, Markdown):
         return value
-    return Markdown("".join("\\" + ch if ch in METACHARACTERS else ch for ch in _one_line(value)))
+    raw = _unlinkable(_one_line(value))
+    return Markdown("".join("\\" + ch if ch in METACHARACTERS else ch for ch in raw))
 
 
 def code(value: Any) -> Markdown:
@@ -90,7 +105,7 @@ def md(template: str, *values: Any, **named: Any) -> Markdown:
     The template is the page's own text: never build it from an outside value.
 
     >>> md("Signed in as {who}", who="[me](http://x)")
-    'Signed in as \\[me\\]\\(http\\://x\\)'
+    'Signed in as \\[me\\]\\(http\u2060\\://x\\)'
     """
     return Markdown(
         template.format(*(text(v) for v in values), **{k: text(v) for k, v in named.items()})
@@ -106,4 +121,4 @@ def plain(markdown: str) -> str:
     >>> plain(text("ana@example.com [x](y)"))
     'ana@example.com [x](y)'
     """
-    return _ESCAPED.sub(r"\1", markdown)
+    return _ESCAPED.sub(r"\1", markdown).replace(WORD_JOINER, "")
