@@ -139,7 +139,11 @@ def navigation_pages() -> list[Any]:
 
 
 def secrets() -> dict[str, Any]:
-    """``st.secrets`` as a plain dict; ``{}`` when there is no (or a broken) secrets.toml."""
+    """``st.secrets`` as a plain dict; ``{}`` when there is no secrets.toml.
+
+    A broken one also reads as ``{}`` here, but never opens the app: :func:`secrets_problem`
+    finds it first, ``app.py`` stops on it and :func:`auth_configured` counts it as closed.
+    """
     try:
         return {str(k): _plain(v) for k, v in st.secrets.to_dict().items()}
     except FileNotFoundError:
