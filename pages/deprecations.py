@@ -33,7 +33,7 @@ today = ui.today()
 
 st.title("Deprecations")
 ui.banners(view)
-st.caption(flt.describe(len(records)) + " (sidebar filters apply)")
+st.caption(ui.safe.text(flt.describe(len(records))) + " (sidebar filters apply)")
 
 st.subheader("Timeline")
 timeline = timeline_frame(records, today)

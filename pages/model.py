@@ -45,18 +45,18 @@ if picked is None:
     st.stop()
 record = ui.find_record(view, *picked)
 if record is None:
-    st.warning(f"{picked[0]}/{picked[1]} is not in the registry.")
+    st.warning(ui.safe.md("{} is not in the registry.", f"{picked[0]}/{picked[1]}"))
     st.stop()
 
 flash = st.session_state.pop("_edit_flash", None)
 if flash:
-    st.success(flash)
+    st.success(ui.safe.text(flash))
 
-st.title(record.model_name or record.model_id)
+st.title(ui.safe.text(record.model_name or record.model_id), anchor=False)  # no slug of it
 marks = badges(record, ui.today())
 st.caption(
-    f"{provider_label(record.provider_id)} · `{record.model_id}`"
-    + (" · " + " · ".join(f":orange-badge[{m}]" for m in marks) if marks else "")
+    ui.safe.md("{} · {}", provider_label(record.provider_id), ui.safe.code(record.model_id))
+    + (" · " + " · ".join(ui.safe.md(":orange-badge[{}]", m) for m in marks) if marks else "")
     + (" · :green-badge[recommended]" if record.recommended else "")
 )
 
@@ -76,12 +76,14 @@ with right:
     target = alias_target(record, view.records)
     if record.alias_of:
         where = "" if target else " (not in the registry)"
-        st.markdown(f"Alias of pinned version **`{record.alias_of}`**{where}")
+        st.markdown(
+            ui.safe.md("Alias of pinned version **{}**", ui.safe.code(record.alias_of)) + where
+        )
     pointing = aliases_of(record, view.records)
     if pointing:
-        st.markdown("Aliases pointing here: " + ", ".join(f"`{a}`" for a in pointing))
+        st.markdown("Aliases pointing here: " + ", ".join(ui.safe.code(a) for a in pointing))
     if record.successor_model:
-        st.markdown(f"Successor: **`{record.successor_model}`**")
+        st.markdown(ui.safe.md("Successor: **{}**", ui.safe.code(record.successor_model)))
     if not (record.alias_of or pointing or record.successor_model):
         st.caption("No alias or successor recorded.")
     with st.expander("Metadata"):
@@ -129,7 +131,7 @@ else:
 st.subheader("Edit")
 who = ui.access(b)
 if not who.may_edit:
-    st.info(who.reason)
+    st.info(ui.safe.text(who.reason))
     st.stop()
 
 # the values this form shows, kept until the next run: a submission expects these (an edit

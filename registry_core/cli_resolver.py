@@ -14,7 +14,6 @@ status.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from registry_core.config import Settings, parse_duration
 from registry_core.records import FEATURE_OPTIONS
 from registry_core.resolver import RunReport
+from registry_core.terminal import echo, json_text
 
 CHECK_EXIT: dict[str, int] = {
     "ok": 0,
@@ -67,7 +67,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     from registry_core.refresh import exit_status, refresh
 
     if args.all and args.providers:
-        print("error: give --all or provider ids, not both", file=sys.stderr)
+        echo("error: give --all or provider ids, not both", file=sys.stderr)
         return 2
     older = (
         parse_duration(args.if_older_than, name="--if-older-than") if args.if_older_than else None
@@ -76,14 +76,16 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     reports = refresh(service, args.providers or None, if_older_than_s=older, trigger=args.trigger)
     status = exit_status(reports)
     if args.json:
-        print(
-            json.dumps(
-                {"exit_status": status, "runs": [report_to_dict(r) for r in reports]}, indent=2
+        echo(
+            json_text(
+                {"exit_status": status, "runs": [report_to_dict(r) for r in reports]},
+                indent=2,
+                ensure_ascii=True,
             )
         )
         return status
     if not reports:
-        print(
+        echo(
             "nothing to refresh: no provider has a credential configured (set e.g. OPENAI_API_KEY)"
         )
     for report in reports:
@@ -92,17 +94,17 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         ]
         if report.save_failed:
             mark = "UNSAVED"
-        print(f"{mark:8} {report.credential:24} {report.message}")
+        echo(f"{mark:8} {report.credential:24} {report.message}")
         for warning in report.warnings:
-            print(f"         warning: {warning}")
+            echo(f"         warning: {warning}")
     return status
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     result = _service().check_model(args.provider, args.model, within_days=args.within_days)
     if args.json:
-        print(
-            json.dumps(
+        echo(
+            json_text(
                 {
                     "provider_id": result.provider_id,
                     "model_id": result.model_id,
@@ -117,18 +119,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
                     "verified": result.verified,
                 },
                 indent=2,
+                ensure_ascii=True,
             )
         )
     else:
-        print(f"{result.state}: {result.message}")
+        echo(f"{result.state}: {result.message}")
     return CHECK_EXIT[result.state]
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
     pick = _service().get_recommended_model(args.provider, feature=args.feature)
     if args.json:
-        print(
-            json.dumps(
+        echo(
+            json_text(
                 {
                     "provider_id": pick.provider_id,
                     "model_id": pick.model_id,
@@ -137,12 +140,13 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
                     "warnings": list(pick.warnings),
                 },
                 indent=2,
+                ensure_ascii=True,
             )
         )
     elif pick.model_id:
-        print(pick.model_id)
+        echo(pick.model_id)
     for warning in pick.warnings if not args.json else ():
-        print(f"warning: {warning}", file=sys.stderr)
+        echo(f"warning: {warning}", file=sys.stderr)
     return 0 if pick.model_id else 1
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 
+from pages._ui.safe import plain
+
 from .conftest import vega_specs
 
 
 def test_detail_shows_fields_with_their_origin(app, registry) -> None:
     at = app("model", query={"model": "openai/gpt-4o"})
-    assert at.title[0].value == "GPT-4o"
+    assert plain(at.title[0].value) == "GPT-4o"
     fields = at.dataframe[0].value
     origin = dict(zip(fields["Field"], fields["From"], strict=True))
     assert origin["Cost per 1K tokens"] == "catalog"
@@ -52,7 +54,7 @@ def test_edit_form_saves_with_a_history_event(app, registry) -> None:
     at.run()
     assert not at.exception
     assert (
-        at.success[0].value
+        plain(at.success[0].value)
         == "Saved notes, recommended, status as Ana; the change is in the history."
     )
     saved = {r.model_id: r for r in registry.list_models("mistral").records}["mistral-evil"]
@@ -98,7 +100,7 @@ def test_signed_in_non_editor_cannot_edit(app, registry) -> None:
     at.query_params["model"] = "openai/gpt-4o"
     at.run()
     assert not at.get("form")
-    assert "ana@example.com is not in REGISTRY_EDITORS" in at.info[-1].value
+    assert "ana@example.com is not in REGISTRY_EDITORS" in plain(at.info[-1].value)
 
 
 def test_signed_in_editor_edits_under_their_email(app, registry) -> None:
@@ -112,7 +114,7 @@ def test_signed_in_editor_edits_under_their_email(app, registry) -> None:
     at.text_area[0].input("our default")
     at.button[0].click()
     at.run()
-    assert "as ana@example.com" in at.success[0].value
+    assert "as ana@example.com" in plain(at.success[0].value)
     edits = [e for e in registry.list_events("openai", "gpt-4o") if e.kind == "edited"]
     assert [e.actor for e in edits] == ["ana@example.com"]
 
