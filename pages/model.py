@@ -21,6 +21,7 @@ from registry_core.frames import (
     parse_model_ref,
     provenance_rows,
 )
+from registry_core.lifecycle import verified_providers
 from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS
 
 b = ui.require()
@@ -52,7 +53,12 @@ if flash:
     st.success(flash)
 
 st.title(record.model_name or record.model_id)
-marks = badges(record, ui.today())
+marks = badges(
+    record,
+    ui.today(),
+    soon_days=ui.window_days_for(b.fingerprint),
+    verified=record.provider_id in verified_providers(view.records),
+)
 st.caption(
     f"{provider_label(record.provider_id)} · `{record.model_id}`"
     + (" · " + " · ".join(f":orange-badge[{m}]" for m in marks) if marks else "")
@@ -161,6 +167,11 @@ with st.form("edit_model"):
         name = st.text_input(
             "Your name (written into the history)", placeholder=ui.ANONYMOUS, max_chars=80
         )
+    used_by = st.text_input(
+        "Used By",
+        value=", ".join(record.used_by),
+        help="Teams or services that depend on this model, separated by commas",
+    )
     submitted = st.form_submit_button("Save changes", type="primary")
 
 if submitted:
@@ -169,6 +180,7 @@ if submitted:
         "recommended": recommended,
         "sort_order": None if sort_order is None else int(sort_order),
         "regions": list(regions),
+        "used_by": [n.strip() for n in used_by.split(",") if n.strip()],
         "successor_model": successor.strip() or None,
         "deprecation_date": deprecation or None,
         "retirement_date": retirement or None,

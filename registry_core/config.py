@@ -101,6 +101,8 @@ class Settings:
     grace_listings: int = 2
     grace_period_s: float = 86400.0
     refresh_every_s: float | None = None
+    #: REGISTRY_RETIRING_WITHIN_DAYS: "retiring" means within this many days (see lifecycle.py)
+    retiring_within_days: int = 90
     allow_http_hosts: bool = False
     allowed_private_hosts: tuple[str, ...] = ()
     cache_key_secret: str = field(default="", repr=False)
@@ -182,6 +184,12 @@ class Settings:
             refresh_every_s=parse_duration(refresh, name="REGISTRY_REFRESH_EVERY")
             if refresh
             else None,
+            retiring_within_days=_int(
+                get("REGISTRY_RETIRING_WITHIN_DAYS"),
+                name="REGISTRY_RETIRING_WITHIN_DAYS",
+                default=90,
+                minimum=1,
+            ),
             allow_http_hosts=_flag(get("REGISTRY_ALLOW_HTTP"), name="REGISTRY_ALLOW_HTTP"),
             allowed_private_hosts=tuple(
                 h.strip().lower()

@@ -54,6 +54,7 @@ from registry_core.filters import (
     provider_label,
 )
 from registry_core.frames import browse_frame, counts
+from registry_core.lifecycle import DEFAULT_WINDOW_DAYS, today_utc, verified_providers
 from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
 
 log = logging.getLogger("registry.dashboard")
@@ -394,8 +395,10 @@ def _browse_table(
     flt = RegistryFilter.from_query_params(json.loads(filter_key))
     view = _load_view(fingerprint, version, None)
     shown = flt.apply(view.records)
-    c = counts(shown, today)
-    frame = browse_frame(shown, today, page_path=page_path)
+    window = window_days_for(fingerprint)
+    looked = verified_providers(view.records)  # the whole registry, not the filtered view
+    c = counts(shown, today, window_days=window, verified=looked)
+    frame = browse_frame(shown, today, page_path=page_path, window_days=window, verified=looked)
     return BrowseTable(
         frame=frame,
         arrow=pa.Table.from_pandas(frame, preserve_index=False),
@@ -801,7 +804,13 @@ def safely(what: str, fn: Callable[[], Any]) -> Any:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return today_utc()
+
+
+def window_days_for(fingerprint: str) -> int:
+    """The lifecycle window (``REGISTRY_RETIRING_WITHIN_DAYS``) of this configuration."""
+    settings = _SETTINGS.get(fingerprint)
+    return settings.retiring_within_days if settings is not None else DEFAULT_WINDOW_DAYS
 
 
 def page_path(name: str) -> str:
