@@ -17,6 +17,7 @@ from registry_core.frames import (
     aliases_of,
     badges,
     events_frame,
+    lifecycle_sources_rows,
     model_ref,
     parse_model_ref,
     provenance_rows,
@@ -73,9 +74,24 @@ with left:
         hide_index=True,
         width="stretch",
         column_config={
-            "From": st.column_config.TextColumn("From", help="provider / catalog / manual")
+            "From": st.column_config.TextColumn(
+                "From", help="provider / dataset / catalog / manual"
+            )
         },
     )
+    claims = lifecycle_sources_rows(record)
+    if claims:
+        st.subheader("Lifecycle sources")
+        st.caption(
+            "What each source says; the record holds the winner "
+            "(your edits > the provider's listing > the lifecycle dataset > the catalog)."
+        )
+        st.dataframe(
+            pd.DataFrame(claims),
+            hide_index=True,
+            width="stretch",
+            column_config={"Link": st.column_config.LinkColumn("Link")},
+        )
 with right:
     st.subheader("Lineage")
     target = alias_target(record, view.records)

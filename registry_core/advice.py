@@ -229,4 +229,8 @@ def check(
         when = f"; it retires on {record.retirement_date}" if record.retirement_date else ""
         return result("deprecated", f"{name} is deprecated{since}{when}.{move}")
     note = "" if verified else " (from the reference catalog; not yet verified by a listing)"
+    if record.retirement_date is not None:
+        # announced, but beyond the window: still say when, and what to move to
+        later = f" It retires on {record.retirement_date} (in {life.days_left} days).{move}"
+        return result("ok", f"{name} is fine to use{note}.{later}", life.days_left)
     return result("ok", f"{name} is fine to use{note}.")

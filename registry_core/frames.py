@@ -549,16 +549,16 @@ def lifecycle_sources_rows(record: ModelRecord) -> list[dict[str, str]]:
         if not isinstance(claims, dict):
             continue
         for name, value in claims.items():
-            if name in ("source_url", "taken", "reference"):
+            if name in ("source_url", "taken", "sources"):
                 continue
             attr = next((a for a, n in FIELD_NAMES.items() if n == name), None)
-            held = _show(getattr(record, attr)) if attr else ""
+            held = _show(getattr(record, attr)) if attr else None
             out.append(
                 {
                     "Field": str(name),
                     "Source": str(origin),
                     "Says": str(value),
-                    "In use": "yes" if held == str(value) else "no",
+                    "In use": "—" if held is None else ("yes" if held == str(value) else "no"),
                     "Link": str(claims.get("source_url") or ""),
                     "Taken": str(claims.get("taken") or ""),
                 }
