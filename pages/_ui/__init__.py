@@ -49,6 +49,7 @@ from registry_core.filters import (
     PARAM_SEARCH,
     PARAM_SORT,
     PARAM_STATUS,
+    PARAM_USED_BY,
     SORT_LABELS,
     RegistryFilter,
     provider_label,
@@ -713,6 +714,13 @@ def sidebar_filters(b: Boot) -> RegistryFilter:
     )
     sb.text_input("Search", key=PARAM_SEARCH, bind="query-params", placeholder="gpt-4o, sonnet…")
     sb.toggle("Available only", key=PARAM_AVAILABLE, bind="query-params")
+    sb.text_input(
+        "Used by",
+        key=PARAM_USED_BY,
+        bind="query-params",
+        placeholder="team or service",
+        help="Models whose Used By names any of these (separate names with commas).",
+    )
     sb.selectbox("Sort", list(SORT_LABELS), key=PARAM_SORT, bind="query-params")
     return current_filter()
 
@@ -728,6 +736,7 @@ def current_filter() -> RegistryFilter:
             PARAM_SEARCH: str(state.get(PARAM_SEARCH) or ""),
             PARAM_AVAILABLE: "true" if state.get(PARAM_AVAILABLE) else "",
             PARAM_SORT: str(state.get(PARAM_SORT) or "provider"),
+            PARAM_USED_BY: str(state.get(PARAM_USED_BY) or ""),
         }
     )
 
