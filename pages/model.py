@@ -18,10 +18,12 @@ from registry_core.frames import (
     aliases_of,
     badges,
     events_frame,
+    lifecycle_sources_rows,
     model_ref,
     parse_model_ref,
     provenance_rows,
 )
+from registry_core.lifecycle import verified_providers
 from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS
 
 b = ui.require()
@@ -53,7 +55,12 @@ if flash:
     st.success(ui.safe.text(flash))
 
 st.title(ui.safe.text(record.model_name or record.model_id), anchor=False)  # no slug of it
-marks = badges(record, ui.today())
+marks = badges(
+    record,
+    ui.today(),
+    soon_days=ui.window_days_for(b.fingerprint),
+    verified=record.provider_id in verified_providers(view.records),
+)
 st.caption(
     ui.safe.md("{} · {}", provider_label(record.provider_id), ui.safe.code(record.model_id))
     + (" · " + " · ".join(ui.safe.md(":orange-badge[{}]", m) for m in marks) if marks else "")
@@ -68,9 +75,24 @@ with left:
         hide_index=True,
         width="stretch",
         column_config={
-            "From": st.column_config.TextColumn("From", help="provider / catalog / manual")
+            "From": st.column_config.TextColumn(
+                "From", help="provider / dataset / catalog / manual"
+            )
         },
     )
+    claims = lifecycle_sources_rows(record)
+    if claims:
+        st.subheader("Lifecycle sources")
+        st.caption(
+            "What each source says; the record holds the winner "
+            "(your edits > the provider's listing > the lifecycle dataset > the catalog)."
+        )
+        st.dataframe(
+            pd.DataFrame(claims),
+            hide_index=True,
+            width="stretch",
+            column_config={"Link": st.column_config.LinkColumn("Link")},
+        )
 with right:
     st.subheader("Lineage")
     target = alias_target(record, view.records)
@@ -184,6 +206,11 @@ with st.form("edit_model"):
         name = st.text_input(
             "Your name (written into the history)", placeholder=ui.ANONYMOUS, max_chars=80
         )
+    used_by = st.text_input(
+        "Used By",
+        value=", ".join(record.used_by),
+        help="Teams or services that depend on this model, separated by commas",
+    )
     submitted = st.form_submit_button("Save changes", type="primary")
 
 if submitted:
@@ -192,6 +219,7 @@ if submitted:
         "recommended": recommended,
         "sort_order": None if sort_order is None else int(sort_order),
         "regions": list(regions),
+        "used_by": [n.strip() for n in used_by.split(",") if n.strip()],
         "successor_model": successor.strip() or None,
         "deprecation_date": deprecation or None,
         "retirement_date": retirement or None,

@@ -17,7 +17,12 @@ from registry_core.records import ModelRecord
 from registry_core.terminal import TerminalFormatter, echo, json_text
 
 #: Modules that register more commands (``add_parser(subparsers)``), next to the code they drive.
-_COMMAND_MODULES: tuple[str, ...] = ("cli_discover", "cli_airtable", "cli_resolver")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "cli_discover",
+    "cli_airtable",
+    "cli_resolver",
+    "cli_lifecycle",
+)
 
 
 def _money(value: float | None) -> str:

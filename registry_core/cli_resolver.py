@@ -6,7 +6,8 @@ status.
 - ``refresh [--all | PROVIDER …] [--if-older-than 6h] [--json]``: 0 ok, 1 every provider
   failed, 3 a listing could not be saved (see :func:`registry_core.refresh.exit_status`).
   Every line says how many models were listed and how many rows were saved.
-- ``check PROVIDER MODEL [--within-days 30] [--json]``: 0 ok, 1 deprecated or retiring soon,
+- ``check PROVIDER MODEL [--within-days N] [--json]`` (N defaults to the lifecycle window): 0 ok,
+  1 deprecated or retiring soon,
   3 unavailable or unknown (2 stays argparse's usage error).
 - ``recommend PROVIDER [--feature F] [--json]``: prints the model id; 1 when there is none.
 """
@@ -180,7 +181,10 @@ def add_parser(subparsers: Any) -> None:
     check.add_argument("provider", metavar="PROVIDER")
     check.add_argument("model", metavar="MODEL")
     check.add_argument(
-        "--within-days", type=int, default=30, help="warn when it retires within N days"
+        "--within-days",
+        type=int,
+        default=None,
+        help="warn when it retires within N days (default: REGISTRY_RETIRING_WITHIN_DAYS, 90)",
     )
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=_cmd_check)

@@ -51,11 +51,13 @@ from registry_core.filters import (
     PARAM_SEARCH,
     PARAM_SORT,
     PARAM_STATUS,
+    PARAM_USED_BY,
     SORT_LABELS,
     RegistryFilter,
     provider_label,
 )
 from registry_core.frames import browse_frame, counts
+from registry_core.lifecycle import DEFAULT_WINDOW_DAYS, today_utc, verified_providers
 from registry_core.notices import TIER_LABELS as TIER_LABELS  # re-exported for pages
 from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
 
@@ -401,8 +403,10 @@ def _browse_table(
     flt = RegistryFilter.from_query_params(json.loads(filter_key))
     view = _load_view(fingerprint, version, None)
     shown = flt.apply(view.records)
-    c = counts(shown, today)
-    frame = browse_frame(shown, today, page_path=page_path)
+    window = window_days_for(fingerprint)
+    looked = verified_providers(view.records)  # the whole registry, not the filtered view
+    c = counts(shown, today, window_days=window, verified=looked)
+    frame = browse_frame(shown, today, page_path=page_path, window_days=window, verified=looked)
     return BrowseTable(
         frame=frame,
         arrow=pa.Table.from_pandas(frame, preserve_index=False),
@@ -728,6 +732,13 @@ def sidebar_filters(b: Boot) -> RegistryFilter:
     )
     sb.text_input("Search", key=PARAM_SEARCH, bind="query-params", placeholder="gpt-4o, sonnet…")
     sb.toggle("Available only", key=PARAM_AVAILABLE, bind="query-params")
+    sb.text_input(
+        "Used by",
+        key=PARAM_USED_BY,
+        bind="query-params",
+        placeholder="team or service",
+        help="Models whose Used By names any of these (separate names with commas).",
+    )
     sb.selectbox("Sort", list(SORT_LABELS), key=PARAM_SORT, bind="query-params")
     return current_filter()
 
@@ -743,6 +754,7 @@ def current_filter() -> RegistryFilter:
             PARAM_SEARCH: str(state.get(PARAM_SEARCH) or ""),
             PARAM_AVAILABLE: "true" if state.get(PARAM_AVAILABLE) else "",
             PARAM_SORT: str(state.get(PARAM_SORT) or "provider"),
+            PARAM_USED_BY: str(state.get(PARAM_USED_BY) or ""),
         }
     )
 
@@ -817,7 +829,13 @@ def safely(what: str, fn: Callable[[], Any]) -> Any:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return today_utc()
+
+
+def window_days_for(fingerprint: str) -> int:
+    """The lifecycle window (``REGISTRY_RETIRING_WITHIN_DAYS``) of this configuration."""
+    settings = _SETTINGS.get(fingerprint)
+    return settings.retiring_within_days if settings is not None else DEFAULT_WINDOW_DAYS
 
 
 def page_path(name: str) -> str:

@@ -49,15 +49,18 @@ def test_edit_form_saves_with_a_history_event(app, registry) -> None:
     at.selectbox[1].set_value("deprecated")
     at.checkbox[0].check()
     at.text_area[0].input("moving off this one")
-    at.main.text_input[1].input("Ana")
+    by_label = {t.label: t for t in at.main.text_input}
+    by_label["Your name (written into the history)"].input("Ana")
+    by_label["Used By"].input("billing-api, Search team")
     at.button[0].click()  # the form's submit button
     at.run()
     assert not at.exception
     assert (
         plain(at.success[0].value)
-        == "Saved notes, recommended, status as Ana; the change is in the history."
+        == "Saved notes, recommended, status, used_by as Ana; the change is in the history."
     )
     saved = {r.model_id: r for r in registry.list_models("mistral").records}["mistral-evil"]
+    assert saved.used_by == ("billing-api", "Search team")
     assert (saved.status, saved.recommended, saved.notes) == (
         "deprecated",
         True,
@@ -110,7 +113,8 @@ def test_signed_in_editor_edits_under_their_email(app, registry) -> None:
     at.switch_page("pages/model.py")
     at.query_params["model"] = "openai/gpt-4o"
     at.run()
-    assert len(at.main.text_input) == 1  # no name field: the signed-in email is the editor
+    # no name field: the signed-in email is the editor (the inputs are Successor and Used By)
+    assert [t.label for t in at.main.text_input] == ["Successor model", "Used By"]
     at.text_area[0].input("our default")
     at.button[0].click()
     at.run()
