@@ -97,6 +97,21 @@ def airtable_endpoint(
     return url
 
 
+def _lease_ttl(value: str | None) -> float:
+    """``REGISTRY_LEASE_TTL``: 5 minutes by default; between 10 s and 1 day.
+
+    >>> _lease_ttl("2m")
+    120.0
+    """
+    seconds = parse_duration(value or "5m", name="REGISTRY_LEASE_TTL")
+    if not 10.0 <= seconds <= 86400.0:
+        raise ConfigError(
+            f"REGISTRY_LEASE_TTL={value!r} must be between 10s and 1d (longer than one "
+            "provider's refresh, short enough that a crashed host does not block for long)"
+        )
+    return seconds
+
+
 @dataclass(frozen=True)
 class AirtableSettings:
     """Where the shared Airtable registry lives. ``token`` is never printed (see ``__repr__``)."""
@@ -130,6 +145,9 @@ class Settings:
     grace_listings: int = 2
     grace_period_s: float = 86400.0
     refresh_every_s: float | None = None
+    #: how long a scheduled refresh's per-provider lease lasts unless released (a crashed
+    #: holder blocks that provider no longer than this); REGISTRY_LEASE_TTL
+    lease_ttl_s: float = 300.0
     allow_http_hosts: bool = False
     allowed_private_hosts: tuple[str, ...] = ()
     cache_key_secret: str = field(default="", repr=False)
@@ -221,6 +239,7 @@ class Settings:
             refresh_every_s=parse_duration(refresh, name="REGISTRY_REFRESH_EVERY")
             if refresh
             else None,
+            lease_ttl_s=_lease_ttl(get("REGISTRY_LEASE_TTL")),
             allow_http_hosts=allow_http,
             allowed_private_hosts=allowed_private_hosts,
             cache_key_secret=get("REGISTRY_CACHE_KEY_SECRET") or "",

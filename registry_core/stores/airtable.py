@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -45,16 +46,19 @@ from registry_core.errors import ConfigError, RegistryError, SchemaMismatchError
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.records import FieldWarning, LoadResult, ModelRecord, parse_row, utcnow
 from registry_core.stores import airtable_cells as C
+from registry_core.stores import airtable_lease as L
 from registry_core.stores import airtable_schema as S
 from registry_core.stores.airtable_http import (
     SETUP_COMMAND,
+    Pacer,
     RequestCounter,
     build_api,
     limiter_for,
     schema_mismatch,
     translate,
 )
-from registry_core.stores.base import StoreHealth, UpsertResult
+from registry_core.stores.airtable_pacing import shared_limiter
+from registry_core.stores.base import Lease, LeaseState, StoreHealth, UpsertResult
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +100,7 @@ class AirtableStore:
         timeout: tuple[float, float] = (5.0, 30.0),
         rate_limit_waits: int = 4,
         cache_ttl_s: float = 300.0,
+        pacing_dir: Path | None = None,
     ) -> None:
         if mode not in ("read", "write"):
             raise ConfigError(f"AirtableStore mode must be read or write, not {mode!r}")
@@ -105,10 +110,16 @@ class AirtableStore:
         self.mode = mode
         self.table_names = {"models": models_table, "history": history_table, "runs": runs_table}
         self.counter = RequestCounter()
+        local = limiter_for(self.endpoint_url, base_id, requests_per_second)
+        limiter: Pacer = local
+        if pacing_dir is not None:  # share the base's budget with this host's other processes
+            limiter = shared_limiter(
+                local, pacing_dir, self.endpoint_url, base_id, requests_per_second
+            )
         self._api = build_api(
             token,
             endpoint_url=self.endpoint_url,
-            limiter=limiter_for(self.endpoint_url, base_id, requests_per_second),
+            limiter=limiter,
             counter=self.counter,
             lockout_s=lockout_s,
             timeout=timeout,
@@ -124,6 +135,9 @@ class AirtableStore:
         self._known_at = 0.0
         self._known_event_keys: set[str] = set()
         self._missing_fields: list[str] = []
+        # refresh leases this store holds: (provider, token) -> its row, and rows to clean up
+        self._lease_rows: dict[tuple[str, str], str] = {}
+        self._lease_stale: dict[tuple[str, str], tuple[list[str], str | None]] = {}
 
     @classmethod
     def from_settings(cls, settings: AirtableSettings, **overrides: Any) -> AirtableStore:
@@ -404,7 +418,13 @@ class AirtableStore:
         with self._call(f"the table {self.table_names['runs']!r}"):
             rows = self._runs.all(**options)
         runs = [C.fields_to_run(str(r.get("id")), r.get("fields") or {}) for r in rows]
-        out = [r for r in runs if r is not None and r.run_id != S.VERSION_MARKER_RUN_ID]
+        out = [
+            r
+            for r in runs
+            if r is not None
+            and r.run_id != S.VERSION_MARKER_RUN_ID
+            and not L.is_lease_run_id(r.run_id)
+        ]
         out.sort(key=lambda r: r.started_at, reverse=True)
         return out
 
@@ -430,6 +450,106 @@ class AirtableStore:
         what = f"the version marker in {self.table_names['runs']!r}"
         self._upsert(self._runs, [{"fields": fields}], [S.RUN_ID], False, what)
         return f"airtable:{token}"
+
+    # --- refresh leases (claim rows in the runs table; see stores/airtable_lease.py) ----------
+
+    def _read_claims(self) -> list[L.Claim]:
+        with self._call(f"the leases in {self.table_names['runs']!r}"):
+            rows = self._runs.all(
+                formula=L.leases_formula(), fields=L.LEASE_FIELDS, page_size=PAGE_SIZE
+            )
+        claims = [L.parse_claim(r) for r in rows]
+        return [c for c in claims if c is not None]
+
+    def _delete_rows(self, record_ids: Sequence[str]) -> None:
+        """Delete lease rows, best effort: a row someone else deleted first is fine."""
+        for batch in C.chunks(list(dict.fromkeys(record_ids)), BATCH_SIZE):
+            try:
+                with self._call(f"the leases in {self.table_names['runs']!r}"):
+                    self._runs.batch_delete(list(batch))
+            except RegistryError as exc:
+                log.info("could not delete old lease rows (%s); the next release will", exc)
+
+    def acquire_leases(
+        self, provider_ids: Sequence[str], holder: str, ttl_s: float, *, token: str
+    ) -> dict[str, LeaseState]:
+        wanted = list(dict.fromkeys(provider_ids))
+        if not wanted:
+            return {}
+        claims = self._read_claims()
+        now = utcnow()
+        states = {p: L.decide(claims, p, now) for p in wanted}
+        if not self.writable:
+            return states
+        to_claim = [p for p in wanted if states[p].lease is None]
+        if not to_claim:
+            return states
+        what = f"the leases in {self.table_names['runs']!r}"
+        for batch in C.chunks(to_claim, BATCH_SIZE):
+            rows = [{"fields": L.claim_fields(p, holder, token, now, ttl_s)} for p in batch]
+            self._upsert(self._runs, rows, [S.RUN_ID], False, what)
+        # decide only once every claim as early as ours (createdTime has whole seconds) exists
+        time.sleep(L.DECIDE_AFTER_S)
+        claims = self._read_claims()
+        now = utcnow()
+        states.update({p: L.decide(claims, p, now) for p in to_claim})
+        lost = [
+            c.record_id
+            for c in claims
+            if c.token == token
+            and c.provider_id in to_claim
+            and not states[c.provider_id].held_by(token)
+        ]
+        with self._lock:
+            for claim in claims:
+                if claim.token != token or claim.provider_id not in states:
+                    continue
+                if states[claim.provider_id].held_by(token):
+                    self._lease_rows[(claim.provider_id, token)] = claim.record_id
+                    self._lease_stale[(claim.provider_id, token)] = L.stale(
+                        claims, claim.provider_id, token, now
+                    )
+        self._delete_rows(lost)
+        return states
+
+    def release_leases(self, leases: Sequence[Lease], *, refreshed: bool) -> None:
+        if not self.writable or not leases:
+            return
+        now = utcnow()
+        keys = [(lease.provider_id, lease.token) for lease in leases]
+        with self._lock:
+            rows = {key: self._lease_rows.pop(key, None) for key in keys}
+            cleanup = [self._lease_stale.pop(key, ([], None)) for key in keys]
+        if any(rid is None for rid in rows.values()):  # taken by another store object
+            for claim in self._read_claims():
+                key = (claim.provider_id, claim.token)
+                if key in rows and rows[key] is None:
+                    rows[key] = claim.record_id
+        # the newest "refreshed" row stays as the record of who refreshed last, unless ours
+        # replaces it
+        doomed = [rid for dead, newest in cleanup for rid in dead if refreshed or rid != newest]
+        if refreshed:
+            updates = [
+                {"id": rows[key], "fields": L.release_fields(lease, now, refreshed=True)}
+                for key, lease in zip(keys, leases, strict=True)
+                if rows.get(key)
+            ]
+            for batch in C.chunks(updates, BATCH_SIZE):
+                try:
+                    with self._call(f"the leases in {self.table_names['runs']!r}"):
+                        self._runs.batch_update(list(batch))
+                except RegistryError as exc:
+                    # the row went (another host cleaned it up): the lease is free either way
+                    if exc.error_class != "not_found" and "ROW_DOES_NOT_EXIST" not in str(exc):
+                        raise
+        else:
+            doomed.extend(rid for rid in rows.values() if rid)
+        self._delete_rows(doomed)
+
+    def lease_states(self, provider_ids: Sequence[str]) -> dict[str, LeaseState]:
+        claims = self._read_claims()
+        now = utcnow()
+        return {p: L.decide(claims, p, now) for p in dict.fromkeys(provider_ids)}
 
     # --- health -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.records import ModelRecord, format_datetime, is_empty_cell
 from registry_core.stores import airtable_schema as S
+from registry_core.stores.airtable_lease import not_a_lease
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ def events_formula(
 def runs_formula(provider_id: str | None) -> str:
     """Discovery runs (never the version marker row), of one provider when given."""
     terms: list[F.Formula] = [F.NE(F.Field(S.RUN_ID), S.VERSION_MARKER_RUN_ID)]
+    terms.append(not_a_lease())  # refresh lease rows live in the runs table too
     if provider_id is not None:
         terms.append(F.EQ(F.Field(S.RUN_PROVIDER_ID), provider_id))
     return str(terms[0] if len(terms) == 1 else F.AND(*terms))

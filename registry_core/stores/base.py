@@ -34,6 +34,42 @@ class StoreHealth:
     fix: str | None = None  # the command to run, when there is one
 
 
+# --- refresh leases (multi-host scheduled refresh; see registry_core/lease.py) ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """One holder's right to list and write one provider until ``expires_at``.
+
+    ``token`` tells this claim from any other (the same holder may claim twice); releasing
+    needs it.
+    """
+
+    provider_id: str
+    holder: str  # who holds it, for people: "host (pid 123)"
+    token: str
+    acquired_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseState:
+    """What the registry knows about one provider's lease.
+
+    ``lease`` is the live lease (unexpired, not released), whoever holds it; ``refreshed_by`` /
+    ``refreshed_at`` name the last holder that released it after a successful refresh.
+    """
+
+    provider_id: str
+    lease: Lease | None = None
+    refreshed_by: str | None = None
+    refreshed_at: datetime | None = None
+
+    def held_by(self, token: str) -> bool:
+        """Whether the live lease is the claim ``token``."""
+        return self.lease is not None and self.lease.token == token
+
+
 @runtime_checkable
 class RegistryStore(Protocol):
     """A registry tier. Implementations: ``SQLiteStore`` and ``AirtableStore``.
@@ -104,6 +140,30 @@ class RegistryStore(Protocol):
 
     def health(self) -> StoreHealth:
         """Check the tier; never raises."""
+        ...
+
+    # --- refresh leases -----------------------------------------------------------------------
+
+    def acquire_leases(
+        self, provider_ids: Sequence[str], holder: str, ttl_s: float, *, token: str
+    ) -> dict[str, LeaseState]:
+        """Try to take the lease of each provider for ``ttl_s`` seconds as claim ``token``.
+
+        Each provider's lease is separate: it is granted (``state.held_by(token)``) when no
+        other live lease exists; an expired lease (a crashed holder) does not block. Returns
+        the state of every provider asked, after the attempt.
+        """
+        ...
+
+    def release_leases(self, leases: Sequence[Lease], *, refreshed: bool) -> None:
+        """Give the leases up; ``refreshed`` records their holder as the last to refresh them.
+
+        Releasing a lease that expired or was taken over is a no-op.
+        """
+        ...
+
+    def lease_states(self, provider_ids: Sequence[str]) -> dict[str, LeaseState]:
+        """The lease state of each provider (who holds it, who last refreshed it)."""
         ...
 
     def close(self) -> None:

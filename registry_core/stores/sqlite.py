@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from typing import Any
 from registry_core.errors import UnavailableError
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.records import LoadResult, ModelRecord, format_datetime, parse_rows
-from registry_core.stores.base import StoreHealth, UpsertResult
+from registry_core.stores.base import Lease, LeaseState, StoreHealth, UpsertResult
 
 #: Versioned schema migrations; ``PRAGMA user_version`` is the index of the last one applied.
 MIGRATIONS: tuple[str, ...] = (
@@ -58,6 +59,18 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     INSERT OR IGNORE INTO registry_meta (key, value) VALUES ('version', '0');
+    """,
+    # 2: refresh leases, one row per provider (times are Unix seconds; expires_at NULL = free)
+    """
+    CREATE TABLE IF NOT EXISTS leases (
+        provider_id  TEXT PRIMARY KEY,
+        holder       TEXT,
+        token        TEXT,
+        acquired_at  REAL,
+        expires_at   REAL,
+        refreshed_by TEXT,
+        refreshed_at REAL
+    );
     """,
 )
 
@@ -363,6 +376,98 @@ class SQLiteStore:
             problems=[] if ok else [f"schema version {version}, expected {len(MIGRATIONS)}"],
             fix=None if ok else "restart the app: migrations run when the store opens",
         )
+
+    # --- refresh leases ---------------------------------------------------------------------
+    # One row per provider in ``leases``. Taking a lease is one conditional UPDATE inside a
+    # ``BEGIN IMMEDIATE`` transaction: it succeeds only when the row is free or expired, so two
+    # processes (on one host, or sharing the file) can never both hold it.
+
+    _LEASE_COLUMNS = (
+        "provider_id, holder, token, acquired_at, expires_at, refreshed_by, refreshed_at"
+    )
+
+    @staticmethod
+    def _lease_state(row: Sequence[Any], now: float) -> LeaseState:
+        provider, holder, token, acquired, expires, refreshed_by, refreshed_at = row
+        lease = None
+        if token is not None and expires is not None and expires > now:
+            lease = Lease(
+                provider_id=provider,
+                holder=holder or "?",
+                token=token,
+                acquired_at=datetime.fromtimestamp(acquired or now, UTC),
+                expires_at=datetime.fromtimestamp(expires, UTC),
+            )
+        return LeaseState(
+            provider_id=provider,
+            lease=lease,
+            refreshed_by=refreshed_by,
+            refreshed_at=datetime.fromtimestamp(refreshed_at, UTC) if refreshed_at else None,
+        )
+
+    def acquire_leases(
+        self, provider_ids: Sequence[str], holder: str, ttl_s: float, *, token: str
+    ) -> dict[str, LeaseState]:
+        out: dict[str, LeaseState] = {}
+        try:
+            with self._write() as conn:
+                now = time.time()
+                for provider in dict.fromkeys(provider_ids):
+                    conn.execute(
+                        "INSERT OR IGNORE INTO leases (provider_id) VALUES (?)", (provider,)
+                    )
+                    conn.execute(
+                        "UPDATE leases SET holder = ?, token = ?, acquired_at = ?, expires_at = ? "
+                        "WHERE provider_id = ? AND (expires_at IS NULL OR expires_at <= ?)",
+                        (holder, token, now, now + ttl_s, provider, now),
+                    )
+                    row = conn.execute(
+                        f"SELECT {self._LEASE_COLUMNS} FROM leases WHERE provider_id = ?",
+                        (provider,),
+                    ).fetchone()
+                    out[provider] = self._lease_state(row, now)
+        except sqlite3.Error as exc:
+            raise UnavailableError(
+                f"the SQLite registry at {self.path} could not take a lease ({exc})"
+            ) from exc
+        return out
+
+    def release_leases(self, leases: Sequence[Lease], *, refreshed: bool) -> None:
+        if not leases:
+            return
+        try:
+            with self._write() as conn:
+                now = time.time()
+                for lease in leases:
+                    if refreshed:
+                        conn.execute(
+                            "UPDATE leases SET expires_at = NULL, token = NULL, holder = NULL, "
+                            "refreshed_by = ?, refreshed_at = ? "
+                            "WHERE provider_id = ? AND token = ?",
+                            (lease.holder, now, lease.provider_id, lease.token),
+                        )
+                    else:
+                        conn.execute(
+                            "UPDATE leases SET expires_at = NULL, token = NULL, holder = NULL "
+                            "WHERE provider_id = ? AND token = ?",
+                            (lease.provider_id, lease.token),
+                        )
+        except sqlite3.Error as exc:
+            raise UnavailableError(
+                f"the SQLite registry at {self.path} could not release a lease ({exc})"
+            ) from exc
+
+    def lease_states(self, provider_ids: Sequence[str]) -> dict[str, LeaseState]:
+        wanted = list(dict.fromkeys(provider_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._read(
+            f"SELECT {self._LEASE_COLUMNS} FROM leases WHERE provider_id IN ({marks})", wanted
+        )
+        now = time.time()
+        found = {row[0]: self._lease_state(row, now) for row in rows}
+        return {p: found.get(p, LeaseState(p)) for p in wanted}
 
     def close(self) -> None:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
