@@ -84,9 +84,15 @@ if chosen:
         bars = {p: box.progress(0.0, text=f"{provider_label(p)}: waiting") for p in chosen}
         reports = ui.run_discovery(b, chosen, mode, bars)
         failed = [r for r in reports if not r.ok]
+        unsaved = [r for r in reports if r.ok and r.save_failed]
+        label = "Discovery finished" + (f" — {len(failed)} failed" if failed else "")
+        if unsaved:
+            label = f"Discovery could not save {len(unsaved)} listing(s) to the registry" + (
+                f"; {len(failed)} failed" if failed else ""
+            )
         finished = {
-            "label": "Discovery finished" + (f" — {len(failed)} failed" if failed else ""),
-            "state": "error" if failed and len(failed) == len(reports) else "complete",
+            "label": label,
+            "state": "error" if unsaved or (failed and len(failed) == len(reports)) else "complete",
             "lines": [ui.report_line(r) for r in reports],
         }
         box.update(label=finished["label"], state=finished["state"], expanded=False)
@@ -109,7 +115,9 @@ for summary in st.session_state.get("_discover_reports", []):
     if summary["outcome"] == "failed":
         st.error(f"**{title}**: {summary['message']}", icon=":material/error:")
         continue
-    if summary["outcome"] == "suspect":
+    if summary.get("save_failed"):
+        st.error(f"**{title}**: not saved — {summary['message']}", icon=":material/error:")
+    elif summary["outcome"] == "suspect":
         st.warning(f"**{title}**: {summary['message']}")
     else:
         st.success(f"**{title}**: {summary['message']}")

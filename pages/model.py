@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import altair as alt
@@ -131,6 +132,26 @@ if not who.may_edit:
     st.info(who.reason)
     st.stop()
 
+# the values this form shows, kept until the next run: a submission expects these (an edit
+# never overwrites what someone else saved since the page was drawn)
+shown_key = f"_edit_shown:{record.provider_id}/{record.model_id}"
+shown_before: dict[str, object] = st.session_state.get(shown_key) or {}
+st.session_state[shown_key] = {
+    attr: getattr(record, attr)
+    for attr in (
+        "status",
+        "recommended",
+        "sort_order",
+        "regions",
+        "successor_model",
+        "deprecation_date",
+        "retirement_date",
+        "cost_per_1k",
+        "output_cost_per_1k",
+        "notes",
+    )
+}
+
 with st.form("edit_model"):
     c1, c2 = st.columns(2)
     status_options = ["", *STATUS_OPTIONS]
@@ -182,11 +203,26 @@ if submitted:
     else:
         editor = who.editor if ui.auth_configured() else (name.strip() or ui.ANONYMOUS)
         old_version = ui.version(b)
+        # one idempotency key per submission; a retry of the same submission reuses it, so
+        # its history is written once however often it is retried
+        signature = f"{record.provider_id}/{record.model_id}:{sorted(changes.items())!r}"
+        pending = st.session_state.get("_edit_pending")
+        edit_id = pending[1] if pending and pending[0] == signature else uuid.uuid4().hex
+        st.session_state["_edit_pending"] = (signature, edit_id)
+        expected = {a: shown_before.get(a, getattr(record, a)) for a in changes}
         saved = ui.safely(
             "save the edit",
-            lambda: b.service.edit_model(record.provider_id, record.model_id, changes, editor),
+            lambda: b.service.edit_model(
+                record.provider_id,
+                record.model_id,
+                changes,
+                editor,
+                edit_id=edit_id,
+                expected=expected,
+            ),
         )
         if saved is not None:
+            st.session_state.pop("_edit_pending", None)
             ui.invalidate(b, old_version, [record.provider_id], record.model_id)
             st.session_state["_edit_flash"] = (
                 f"Saved {', '.join(sorted(changes))} as {editor}; the change is in the history."

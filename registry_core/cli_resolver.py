@@ -3,8 +3,9 @@
 Registered into ``python -m registry_core`` by :func:`add_parser`; each handler returns the exit
 status.
 
-- ``refresh [--all | PROVIDER …] [--if-older-than 6h] [--json]``: 0 unless every provider
-  failed (see :func:`registry_core.refresh.exit_status`).
+- ``refresh [--all | PROVIDER …] [--if-older-than 6h] [--json]``: 0 ok, 1 every provider
+  failed, 3 a listing could not be saved (see :func:`registry_core.refresh.exit_status`).
+  Every line says how many models were listed and how many rows were saved.
 - ``check PROVIDER MODEL [--within-days 30] [--json]``: 0 ok, 1 deprecated or retiring soon,
   3 unavailable or unknown (2 stays argparse's usage error).
 - ``recommend PROVIDER [--feature F] [--json]``: prints the model id; 1 when there is none.
@@ -47,6 +48,13 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "error_class": report.error.error_class if report.error else None,
         "saved": report.saved,
+        "listed": report.listed,
+        "rows_to_save": report.to_save,
+        "rows_saved": report.saved_rows,
+        "conflicts": [
+            {"provider_id": p, "model_id": m, "fields": list(c)} for p, m, c in report.conflicts
+        ],
+        "save_error_class": report.save_error.error_class if report.save_error else None,
         "run": report.run.to_dict() if report.run else None,
         "diff": report.diff.to_dict(),
     }
@@ -79,6 +87,8 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         mark = {"ok": "ok", "suspect": "SUSPECT", "failed": "FAILED", "skipped": "skip"}[
             report.outcome
         ]
+        if report.save_failed:
+            mark = "UNSAVED"
         print(f"{mark:8} {report.credential:24} {report.message}")
         for warning in report.warnings:
             print(f"         warning: {warning}")

@@ -11,8 +11,13 @@ events are keyed by what changed, not by run), so even a host that lost its leas
 writes no duplicate. ``--if-older-than`` skips providers that any host listed successfully
 within the window, which keeps a fleet of timers from listing a provider N times.
 
-The exit status is non-zero only when every provider that was attempted failed (or there was
-nothing to refresh at all): one provider down must not page anyone.
+Exit status (:func:`exit_status`): ``0`` when every provider that was attempted listed and its
+changes were saved (one provider whose *listing* failed while others worked is still ``0``: one
+provider down must not page anyone); ``1`` when every attempted provider failed to list, or
+there was nothing to refresh at all; ``3`` when a listing succeeded but writing it to the
+registry failed for at least one provider (nothing of that listing is saved: the registry is
+down, read-only on disk, or refused the write), so cron and CI see that the registry is not
+being kept up to date. ``2`` stays the command line's usage error.
 
 Scheduling it (any number of hosts may do this at once)::
 
@@ -227,8 +232,12 @@ def refresh(
     return out
 
 
+#: Exit status of a refresh whose listing succeeded but could not be saved (see module doc).
+EXIT_NOT_SAVED = 3
+
+
 def exit_status(reports: Sequence[RunReport]) -> int:
-    """0 unless every attempted provider failed (1), or there was nothing to do at all (1).
+    """0 ok; 1 every attempted provider failed (or nothing to do); 3 a listing was not saved.
 
     A provider counts as failed only when all its credentials failed.
 
@@ -245,7 +254,9 @@ def exit_status(reports: Sequence[RunReport]) -> int:
     attempted = {p: o for p, o in by_provider.items() if o != ["skipped"]}
     if not attempted:
         return 0
-    return 1 if all(all(x == "failed" for x in o) for o in attempted.values()) else 0
+    if all(all(x == "failed" for x in o) for o in attempted.values()):
+        return 1
+    return EXIT_NOT_SAVED if any(r.save_failed for r in reports) else 0
 
 
 # --- the in-process refresher ----------------------------------------------------------------

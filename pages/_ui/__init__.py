@@ -564,6 +564,8 @@ def report_line(report: Any) -> str:
     """One finished run in a line: ``"OpenAI (default): ok, 3 models"``."""
     seen = report.run.models_seen if report.run else 0
     title = credential_title(report.provider_id, report.credential)
+    if getattr(report, "save_failed", False):
+        return f"{title}: listed {seen}, saved 0 — the registry write failed"
     return f"{title}: {report.outcome}, {seen} models"
 
 
@@ -597,6 +599,7 @@ def summarise_reports(reports: Sequence[Any]) -> list[dict[str, Any]]:
                 "credential": r.credential,
                 "title": credential_title(r.provider_id, r.credential),
                 "outcome": r.outcome,
+                "save_failed": bool(getattr(r, "save_failed", False)),
                 "message": r.message or (str(r.error) if r.error else ""),
                 "warnings": list(r.warnings),
                 "diff": {

@@ -44,6 +44,14 @@ from registry_core import records as R
 from registry_core.config import AirtableSettings
 from registry_core.errors import ConfigError, RegistryError, SchemaMismatchError
 from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.plan import (
+    PlanOutcome,
+    RowWrite,
+    WritePlan,
+    apply_cells,
+    events_by_row,
+    resolve_row,
+)
 from registry_core.records import FieldWarning, LoadResult, ModelRecord, parse_row, utcnow
 from registry_core.stores import airtable_cells as C
 from registry_core.stores import airtable_lease as L
@@ -335,6 +343,111 @@ class AirtableStore:
                 missing = self._schema_missing_fields() or exc.missing_fields
                 raise schema_mismatch(missing, what=what) from None
             raise
+
+    # --- models: write plans ---------------------------------------------------------------
+
+    def apply_plan(self, plan: WritePlan) -> PlanOutcome:
+        """Apply ``plan``: replays, then rows (per-column compare-and-set), events, run, version.
+
+        Requests: the events to replay (looked up 100 keys a request, written 10 a request);
+        one read of the rows to be written, by record id (100 a request; rows never read by
+        key); the writes, 10 rows a request, each sending only its non-conflicting columns;
+        then the new events, the run and the version marker. A saved row carries its new
+        events in its Metadata journal until they are in the history (see
+        :mod:`registry_core.plan`), so a crash between the two writes loses none.
+        """
+        outcome = PlanOutcome()
+        if not self.writable:
+            return outcome
+        start = self.counter.count
+        by_row = events_by_row(plan.events)
+        rows = list({row.key: row for row in plan.rows}.values())
+        planned = {row.key for row in rows}
+        early = list(plan.replay)
+        early += [e for key, evs in by_row.items() if key not in planned for e in evs]
+        if early:
+            outcome.events_written += self.append_events(early)
+        replayed = {e.event_key for e in plan.replay}
+        current = self._current_rows(rows)
+        pending: list[tuple[dict[str, Any], ModelRecord | None]] = []
+        later: list[HistoryEvent] = []
+        for row in rows:
+            found = current.get(row.key)
+            resolved = resolve_row(
+                row,
+                found[2] if found else None,
+                by_row.get(row.key, ()),
+                journal=True,
+                replayed=replayed,
+            )
+            if resolved.conflicts:
+                outcome.conflicts.append((*row.key, resolved.conflicts))
+            if not resolved.saved:
+                continue
+            outcome.saved_rows += 1
+            later.extend(resolved.events)
+            if not resolved.write:
+                outcome.unchanged += 1
+                continue
+            merged = parse_row(
+                apply_cells(found[1] if found else {}, resolved.write), row_ref="/".join(row.key)
+            ).record
+            if merged is not None:
+                C.check_options(merged)
+            item: dict[str, Any] = {"fields": C.cells_for_patch(resolved.write)}
+            if found is not None:
+                item["id"] = found[0]
+            pending.append((item, merged))
+        what = f"the table {self.table_names['models']!r}"
+        for batch in C.chunks(pending, BATCH_SIZE):
+            typecast = C.needs_typecast(m for _, m in batch if m is not None)
+            answer = self._upsert(self._models, [i for i, _ in batch], KEY_FIELDS, typecast, what)
+            outcome.created += len(answer.get("createdRecords", []))
+            outcome.updated += len(answer.get("updatedRecords", []))
+            with self._lock:
+                for written in answer.get("records", []):
+                    parsed = parse_row(
+                        written.get("fields") or {}, row_ref=str(written.get("id"))
+                    ).record
+                    if parsed is not None:
+                        self._known[parsed.key] = _Known(str(written["id"]), parsed)
+        if later:
+            outcome.events_written += self.append_events(later)
+        if plan.run is not None:
+            self.record_run(plan.run)
+        if pending:
+            outcome.version = self.bump_version()
+        outcome.requests = self.counter.count - start
+        return outcome
+
+    def _current_rows(
+        self, rows: Sequence[RowWrite]
+    ) -> dict[tuple[str, str], tuple[str, dict[str, Any], ModelRecord]]:
+        """The rows as they are now: key -> (record id, cells, record); absent rows left out."""
+        with self._lock:
+            known = {row.key: self._known.get(row.key) for row in rows}
+        wanted = {k for k in known}
+        lookups: list[tuple[str | None, tuple[str, str]]] = [
+            (k.record_id if k is not None else None, key) for key, k in known.items()
+        ]
+        out: dict[tuple[str, str], tuple[str, dict[str, Any], ModelRecord]] = {}
+        ids_of = {k.record_id: key for key, k in known.items() if k is not None}
+        for chunk in C.chunks(lookups, C.KEYS_PER_LOOKUP):
+            formula = C.row_lookup_formula(
+                [rid for rid, _ in chunk if rid is not None],
+                [key for rid, key in chunk if rid is None],
+            )
+            found = self._read_models(formula, what=f"the table {self.table_names['models']!r}")
+            for raw in found:
+                cells = dict(raw.get("fields") or {})
+                record = parse_row(cells, row_ref=str(raw.get("id"))).record
+                if record is None or record.key not in wanted:
+                    continue
+                rid = str(raw["id"])
+                previous = out.get(record.key)
+                if previous is None or ids_of.get(rid) == record.key:
+                    out[record.key] = (rid, cells, record)
+        return out
 
     # --- history ----------------------------------------------------------------------------
 

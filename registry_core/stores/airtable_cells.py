@@ -295,3 +295,35 @@ def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     """``items`` in consecutive slices of ``size``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def cells_for_patch(cells: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the given cells, as :func:`cells_for_write` sends them (Metadata: JSON text).
+
+    >>> cells_for_patch({"Available": None, "Features": None, "Notes": ""})
+    {'Available': False, 'Features': [], 'Notes': None}
+    """
+    out: dict[str, Any] = {}
+    for name, value in cells.items():
+        if name in (R.AVAILABLE, R.RECOMMENDED):
+            out[name] = bool(value)
+        elif name in (R.FEATURES, R.REGIONS):
+            out[name] = list(value or [])
+        elif name == R.METADATA and isinstance(value, dict):
+            out[name] = json.dumps(value, sort_keys=True, ensure_ascii=False) if value else None
+        else:
+            out[name] = None if is_empty_cell(value) else value
+    return out
+
+
+def row_lookup_formula(record_ids: Sequence[str], keys: Sequence[tuple[str, str]]) -> str:
+    """Rows with one of ``record_ids``, or keyed (Provider ID, Model ID) as one of ``keys``."""
+    terms: list[F.Formula] = [F.EQ(F.RECORD_ID(), rid) for rid in record_ids]
+    for provider, model in keys:
+        terms.append(
+            F.AND(
+                F.EQ(F.LOWER(F.TRIM(F.Field(R.PROVIDER_ID))), provider.strip().lower()),
+                F.EQ(F.Field(R.MODEL_ID), model),
+            )
+        )
+    return str(terms[0] if len(terms) == 1 else F.OR(*terms))

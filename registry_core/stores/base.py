@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.plan import PlanOutcome, WritePlan
 from registry_core.records import LoadResult, ModelRecord
 
 
@@ -97,6 +98,17 @@ class RegistryStore(Protocol):
         """Create or update records keyed on (Provider ID, Model ID); writes only changed rows.
 
         Every field of a given record is written: ``None`` clears the cell.
+        """
+        ...
+
+    def apply_plan(self, plan: WritePlan) -> PlanOutcome:
+        """Apply a write plan (see :mod:`registry_core.plan`).
+
+        Writes each row's ``set`` columns where they still hold ``expect`` (a column that
+        differs is a conflict: skipped and reported, never an error), THEN appends only the
+        events whose row and columns were saved (idempotent by ``event_key``), THEN records
+        the run, then bumps the version when rows changed. Any failure of the store's driver
+        is raised as a :class:`registry_core.errors.RegistryError` subclass.
         """
         ...
 

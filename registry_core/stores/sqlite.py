@@ -8,6 +8,7 @@ stores read through one row parser and behave the same. Safe with several proces
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -18,9 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from registry_core.errors import UnavailableError
+from registry_core.errors import RegistryError, StoreWriteError, UnavailableError
 from registry_core.events import DiscoveryRun, HistoryEvent
-from registry_core.records import LoadResult, ModelRecord, format_datetime, parse_rows
+from registry_core.plan import PlanOutcome, WritePlan, apply_cells, events_by_row, resolve_row
+from registry_core.records import LoadResult, ModelRecord, format_datetime, parse_row, parse_rows
 from registry_core.stores.base import Lease, LeaseState, StoreHealth, UpsertResult
 
 #: Versioned schema migrations; ``PRAGMA user_version`` is the index of the last one applied.
@@ -75,6 +77,17 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+#: What the driver may raise on a write besides RegistryError (translated to StoreWriteError).
+_DRIVER_ERRORS = (sqlite3.Error, OSError, UnicodeError, ValueError, TypeError, OverflowError)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def _parse_time(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -120,19 +133,45 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken up front so concurrent writers queue instead of failing."""
-        conn = self._conn()
+        """One write transaction, taken up front so concurrent writers queue instead of failing.
+
+        Whatever the driver raises on the way (``sqlite3`` errors, ``OSError``, a
+        ``UnicodeEncodeError`` from a lone surrogate) leaves as :class:`StoreWriteError`.
+        """
         try:
+            conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise UnavailableError(f"the SQLite registry at {self.path} is busy ({exc})") from exc
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise UnavailableError(
+                    f"the SQLite registry at {self.path} is busy ({exc})"
+                ) from exc
+            raise self._write_error(exc) from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise self._write_error(exc) from exc
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            if isinstance(exc, RegistryError) or not isinstance(exc, _DRIVER_ERRORS):
+                raise
+            raise self._write_error(exc) from exc
         else:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except (sqlite3.Error, OSError) as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise self._write_error(exc) from exc
+
+    def _write_error(self, exc: BaseException) -> StoreWriteError:
+        return StoreWriteError(
+            f"the write to the SQLite registry at {self.path} failed "
+            f"({type(exc).__name__}: {exc}); nothing of it was saved",
+            hint="check that the file and its folder are writable and the disk is not full; "
+            "the write is retried on the next refresh",
+        )
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -209,6 +248,64 @@ class SQLiteStore:
                     result.unchanged += 1
         return result
 
+    def apply_plan(self, plan: WritePlan) -> PlanOutcome:
+        """Apply ``plan`` in one transaction, each column compared against the row as it is.
+
+        Rows, their events, the run and the version move together or not at all, so no
+        journal is needed here.
+        """
+        outcome = PlanOutcome()
+        by_row = events_by_row(plan.events)
+        planned = {row.key for row in plan.rows}
+        keep: list[HistoryEvent] = list(plan.replay)
+        keep += [e for key, evs in by_row.items() if key not in planned for e in evs]
+        now = format_datetime(datetime.now(UTC))
+        with self._write() as conn:
+            for row in plan.rows:
+                found = conn.execute(
+                    "SELECT cells FROM models WHERE provider_id = ? AND model_id = ?", row.key
+                ).fetchone()
+                raw: dict[str, Any] | None = None
+                current: ModelRecord | None = None
+                if found is not None:
+                    try:
+                        loaded = json.loads(found[0])
+                    except ValueError:
+                        loaded = None
+                    raw = loaded if isinstance(loaded, dict) else {}
+                    current = parse_row(raw, row_ref="/".join(row.key)).record
+                resolved = resolve_row(row, current, by_row.get(row.key, ()))
+                if resolved.conflicts:
+                    outcome.conflicts.append((*row.key, resolved.conflicts))
+                if not resolved.saved:
+                    continue
+                outcome.saved_rows += 1
+                keep.extend(resolved.events)
+                if not resolved.write:
+                    outcome.unchanged += 1
+                    continue
+                cells = json.dumps(apply_cells(raw or {}, resolved.write), sort_keys=True)
+                if found is None:
+                    conn.execute(
+                        "INSERT INTO models (provider_id, model_id, cells, updated_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (*row.key, cells, now),
+                    )
+                    outcome.created += 1
+                else:
+                    conn.execute(
+                        "UPDATE models SET cells = ?, updated_at = ? "
+                        "WHERE provider_id = ? AND model_id = ?",
+                        (cells, now, *row.key),
+                    )
+                    outcome.updated += 1
+            outcome.events_written = self._insert_events(conn, keep)
+            if plan.run is not None:
+                self._insert_run(conn, plan.run)
+            if outcome.created or outcome.updated:
+                outcome.version = self._bump(conn)
+        return outcome
+
     def put_raw_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Store cells exactly as given (as a person might have typed them): for import and tests.
 
@@ -235,26 +332,30 @@ class SQLiteStore:
     def append_events(self, events: Sequence[HistoryEvent]) -> int:
         if not events:
             return 0
-        added = 0
         with self._write() as conn:
-            for event in events:
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO history_events "
-                    "(event_key, provider_id, model_id, kind, at, run_id, source, actor, detail) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        event.event_key,
-                        event.provider_id,
-                        event.model_id,
-                        event.kind,
-                        format_datetime(event.at),
-                        event.run_id,
-                        event.source,
-                        event.actor,
-                        json.dumps(event.detail, sort_keys=True, default=str),
-                    ),
-                )
-                added += cursor.rowcount
+            return self._insert_events(conn, events)
+
+    @staticmethod
+    def _insert_events(conn: sqlite3.Connection, events: Sequence[HistoryEvent]) -> int:
+        added = 0
+        for event in events:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO history_events "
+                "(event_key, provider_id, model_id, kind, at, run_id, source, actor, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event.event_key,
+                    event.provider_id,
+                    event.model_id,
+                    event.kind,
+                    format_datetime(event.at),
+                    event.run_id,
+                    event.source,
+                    event.actor,
+                    json.dumps(event.detail, sort_keys=True, default=str),
+                ),
+            )
+            added += cursor.rowcount
         return added
 
     def list_events(
@@ -305,16 +406,20 @@ class SQLiteStore:
 
     def record_run(self, run: DiscoveryRun) -> None:
         with self._write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO discovery_runs (run_id, provider_id, started_at, data) "
-                "VALUES (?, ?, ?, ?)",
-                (
-                    run.run_id,
-                    run.provider_id,
-                    format_datetime(run.started_at),
-                    json.dumps(run.to_dict(), sort_keys=True),
-                ),
-            )
+            self._insert_run(conn, run)
+
+    @staticmethod
+    def _insert_run(conn: sqlite3.Connection, run: DiscoveryRun) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO discovery_runs (run_id, provider_id, started_at, data) "
+            "VALUES (?, ?, ?, ?)",
+            (
+                run.run_id,
+                run.provider_id,
+                format_datetime(run.started_at),
+                json.dumps(run.to_dict(), sort_keys=True),
+            ),
+        )
 
     def list_runs(
         self, provider_id: str | None = None, limit: int | None = None
@@ -343,13 +448,15 @@ class SQLiteStore:
 
     def bump_version(self) -> str:
         with self._write() as conn:
-            conn.execute(
-                "UPDATE registry_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                "WHERE key = 'version'"
-            )
-            (value,) = conn.execute(
-                "SELECT value FROM registry_meta WHERE key = 'version'"
-            ).fetchone()
+            return self._bump(conn)
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection) -> str:
+        conn.execute(
+            "UPDATE registry_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+            "WHERE key = 'version'"
+        )
+        (value,) = conn.execute("SELECT value FROM registry_meta WHERE key = 'version'").fetchone()
         return f"sqlite:{value}"
 
     def health(self) -> StoreHealth:
