@@ -158,6 +158,11 @@ class Resolver:
         self._version = ""
         self._version_at: float | None = None
         self._store_broken: tuple[float, RegistryError] | None = None
+        # a store that can notify (PostgreSQL LISTEN/NOTIFY) moves the marker on at once when
+        # any replica writes, instead of at the next version check
+        subscribe = getattr(store, "subscribe", None)
+        if callable(subscribe):
+            subscribe(lambda _version: self.version(refresh=True))
 
     # -- the store, with a short circuit breaker --------------------------------------------
 

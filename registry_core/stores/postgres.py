@@ -453,6 +453,13 @@ class PostgresStore:
 
     def _migrate(self, conn: psycopg.Connection[Any]) -> None:
         schema = self.schema
+        try:  # up to date already: nothing to write (a read-only server opens too)
+            with conn.transaction():
+                row = conn.execute("SELECT max(version) FROM registry_schema_version").fetchone()
+            if row and int(row[0] or 0) >= len(MIGRATIONS):
+                return
+        except pg_errors.UndefinedTable:
+            pass
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_ident_hash("migrate", schema),))
             if self._schema_arg:
