@@ -136,9 +136,7 @@ def standin() -> Iterator[AirtableStandIn]:
         yield server
 
 
-@pytest.fixture(
-    params=["sqlite", "airtable", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(params=["sqlite", "airtable", pytest.param("postgres", marks=pytest.mark.postgres)])
 def loaded(
     request: pytest.FixtureRequest, tmp_path: Path, standin: AirtableStandIn
 ) -> Iterator[Loaded]:

@@ -8,6 +8,7 @@ without raising, and the resolver answers from the last-known-good snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -66,20 +67,16 @@ class Relay:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def stop(self) -> None:
         self.listener.close()
         with self.lock:
             self.stopped = True
             for s in self.sockets:
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
 
 
@@ -111,7 +108,9 @@ def test_server_stopped_mid_run_falls_back_to_the_snapshot(
 ) -> None:
     parts = urlsplit(pg_url)
     relay = Relay(parts.hostname or "127.0.0.1", parts.port or 5432)
-    netloc = f"{parts.username}@127.0.0.1:{relay.port}" if parts.username else f"127.0.0.1:{relay.port}"
+    netloc = (
+        f"{parts.username}@127.0.0.1:{relay.port}" if parts.username else f"127.0.0.1:{relay.port}"
+    )
     url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
     store = PostgresStore(url, schema=schema, connect_timeout_s=1.0, statement_timeout_s=5.0)
     try:
