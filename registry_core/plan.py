@@ -42,6 +42,7 @@ from registry_core.records import (
     STATUS,
     ModelRecord,
     format_datetime,
+    is_empty_cell,
 )
 
 #: Metadata keys whose values are objects merged entry by entry (entry name = a column name).
@@ -177,7 +178,7 @@ def row_write(old: ModelRecord | None, new: ModelRecord) -> RowWrite | None:
     True
     """
     if old is None:
-        cells = {k: v for k, v in row_cells(new).items() if v not in (None, "", [], False)}
+        cells = {k: v for k, v in row_cells(new).items() if not is_empty_cell(v)}
         meta = {k: v for k, v in _meta_of(new).items() if k != JOURNAL}
         if meta:
             cells[METADATA] = meta
@@ -360,7 +361,7 @@ def apply_cells(cells: Mapping[str, Any], write: Mapping[str, Any]) -> dict[str,
     for name, value in write.items():
         if name == METADATA:
             value = json.dumps(value, sort_keys=True, ensure_ascii=False) if value else None
-        if value is None or value == "" or value == [] or value is False:
+        if is_empty_cell(value):
             out.pop(name, None)
         else:
             out[name] = value

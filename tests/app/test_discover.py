@@ -102,3 +102,22 @@ def test_sidebar_count_follows_a_discovery_at_once(app, registry, with_fake_disc
     assert at.sidebar.caption[0].value.startswith("7 models"), at.sidebar.caption[0].value
     # and the result of the run stays visible
     assert "3 models listed, 1 added" in at.success[0].value
+
+
+def test_a_listing_that_could_not_be_saved_is_not_a_green_finish(
+    app, registry, with_fake_discovery, monkeypatch
+) -> None:
+    from registry_core.errors import StoreWriteError
+    from registry_core.stores.sqlite import SQLiteStore
+
+    def refuse(self, plan):  # the disk went read-only after the page was drawn
+        raise StoreWriteError("the write to the SQLite registry failed (readonly database)")
+
+    monkeypatch.setattr(SQLiteStore, "apply_plan", refuse)
+    at = app("discover")
+    at.button(key="discover_openai").click().run()
+    assert not at.exception
+    assert not at.success  # no green line for a listing that was not saved
+    assert "Discovery finished" not in at.status[0].label
+    assert at.status[0].state == "error"
+    assert any("not saved" in e.value and "saved 0 of" in e.value for e in at.error)

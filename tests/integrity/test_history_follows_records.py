@@ -71,3 +71,14 @@ def test_sqlite_rows_events_and_run_commit_together(
     assert report.saved and report.listed == 17 and report.saved_rows == 17
     assert len(store.list_events("openai")) == 17
     assert [r.outcome for r in store.list_runs("openai")] == ["ok"]
+
+
+def test_a_zero_price_is_saved_on_create(real_store: RegistryStore) -> None:
+    """0.0 is a value, not an empty cell: a created row keeps it (no rewrite next run)."""
+    from registry_core.plan import WritePlan, row_write
+    from registry_core.records import ModelRecord
+
+    write = row_write(None, ModelRecord("openai", "free", output_cost_per_1k=0.0))
+    assert write is not None and write.set["Output Cost per 1K tokens"] == 0.0
+    real_store.apply_plan(WritePlan((write,)))
+    assert by_id(real_store)["free"].output_cost_per_1k == 0.0
