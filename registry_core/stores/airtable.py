@@ -598,12 +598,19 @@ class AirtableStore:
         if not to_claim:
             return states
         what = f"the leases in {self.table_names['runs']!r}"
-        for batch in C.chunks(to_claim, BATCH_SIZE):
-            rows = [{"fields": L.claim_fields(p, holder, token, now, ttl_s)} for p in batch]
-            self._upsert(self._runs, rows, [S.RUN_ID], False, what)
-        # decide only once every claim as early as ours (createdTime has whole seconds) exists
-        time.sleep(L.DECIDE_AFTER_S)
-        claims = self._read_claims()
+        written: list[str] = []
+        try:
+            for batch in C.chunks(to_claim, BATCH_SIZE):
+                rows = [{"fields": L.claim_fields(p, holder, token, now, ttl_s)} for p in batch]
+                answer = self._upsert(self._runs, rows, [S.RUN_ID], False, what)
+                written.extend(str(r.get("id")) for r in answer.get("records", []) if r.get("id"))
+            # decide only once every claim as early as ours (createdTime has whole seconds)
+            # exists
+            time.sleep(L.DECIDE_AFTER_S)
+            claims = self._read_claims()
+        except RegistryError:
+            self._delete_rows(written)  # a half-taken lease must not block other hosts
+            raise
         now = utcnow()
         states.update({p: L.decide(claims, p, now) for p in to_claim})
         lost = [

@@ -24,7 +24,7 @@ import pytest
 from registry_core import refresh
 from registry_core.cache import TTLCache
 from registry_core.config import Settings
-from registry_core.errors import ConfigError
+from registry_core.errors import ConfigError, UnavailableError
 from registry_core.providers.base import Credential, DiscoveredModel
 from registry_core.service import ModelRegistryService
 from registry_core.stores import airtable_lease as L
@@ -296,3 +296,25 @@ def test_a_dead_processes_unanswered_request_does_not_block_the_ledger(tmp_path:
     started = time.monotonic()
     ledger.release(ledger.acquire())
     assert time.monotonic() - started < 3.0  # not MAX_HOLD_S (120 s)
+
+
+def test_a_claim_whose_read_back_failed_is_withdrawn(
+    standin: AirtableStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = AirtableStore(DEFAULT_TOKEN, BASE, endpoint_url=standin.url)
+    real = store._read_claims
+    reads: list[int] = []
+
+    def read_back_fails() -> list[L.Claim]:
+        reads.append(1)
+        if len(reads) == 2:
+            raise UnavailableError("Airtable did not answer (test)")
+        return real()
+
+    monkeypatch.setattr(store, "_read_claims", read_back_fails)
+    with pytest.raises(UnavailableError):
+        store.acquire_leases(["openai"], "host-a", 300, token="t1")
+    # no half-taken lease is left to block other hosts for the TTL
+    assert standin.records(BASE, S.RUNS_TABLE.default_name) == []
+    other = AirtableStore(DEFAULT_TOKEN, BASE, endpoint_url=standin.url)
+    assert other.acquire_leases(["openai"], "host-b", 300, token="t2")["openai"].held_by("t2")
