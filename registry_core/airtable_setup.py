@@ -101,7 +101,7 @@ def plan_setup(existing: Sequence[TableState], names: Mapping[str, str]) -> Setu
 
     >>> plan = plan_setup([], {"models": "M", "history": "H", "runs": "R"})
     >>> [a.describe() for a in plan.actions][0]
-    "create table 'M' with 24 fields"
+    "create table 'M' with 25 fields"
     """
     plan = SetupPlan()
     by_name = {t.name: t for t in existing}
@@ -151,6 +151,15 @@ def _table_state(table: Any) -> TableState:
         kind = getattr(f.type, "value", f.type)  # pyairtable gives an enum
         fields.append(FieldState(name=str(f.name), type=str(kind), choices=choices))
     return TableState(id=str(table.id), name=str(table.name), fields=tuple(fields))
+
+
+def plan_for_schema(schema: Any, names: Mapping[str, str]) -> SetupPlan:
+    """:func:`plan_setup` for a base schema as pyairtable reads it (``Base.schema()``).
+
+    The one schema check: ``setup-airtable`` plans from it, and the Airtable store's health
+    reports what it finds (missing tables, fields and options; fields whose type changed).
+    """
+    return plan_setup([_table_state(t) for t in schema.tables], names)
 
 
 @dataclass

@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from registry_core import jsonsafe
 from registry_core import records as R
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, RegistryError
@@ -30,6 +30,7 @@ from registry_core.providers import (
     credentials_from_env,
     discover_provider,
 )
+from registry_core.terminal import echo, json_text
 
 _MARK = {"provider": "p", "catalog": "c", "inferred": "i"}
 
@@ -159,7 +160,7 @@ def model_to_json(model: DiscoveredModel) -> dict[str, Any]:
         if isinstance(value, date):
             out[key] = value.isoformat()
     out["features"] = list(model.features)
-    return out
+    return dict(jsonsafe.finite(out))
 
 
 def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
@@ -171,7 +172,7 @@ def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
 
         def progress(event: ProgressEvent) -> None:
             if getattr(args, "verbose", False) and event.stage == "page":
-                print(
+                echo(
                     f"{event.provider_id}: page {event.pages}, {event.models} models",
                     file=sys.stderr,
                 )
@@ -184,16 +185,17 @@ def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
                 allow_http=settings.allow_http_hosts,
                 allowed_private_hosts=settings.allowed_private_hosts,
                 progress=progress,
+                deadline_s=settings.discovery_deadline_s,
             )
         )
     except RegistryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        echo(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps([model_to_json(m) for m in models], indent=2, ensure_ascii=False))
+        echo(json_text([model_to_json(m) for m in models], indent=2))
     else:
-        print(format_models(models))
-        print(
+        echo(format_models(models))
+        echo(
             f"\n{len(models)} models from {credential.label}  "
             "(p = provider, c = catalog, i = inferred)"
         )

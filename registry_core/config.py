@@ -7,6 +7,8 @@ variable; they never fall back silently.
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -39,10 +41,113 @@ def parse_duration(text: str, *, name: str = "duration") -> float:
     >>> parse_duration("6h")
     21600.0
     """
+    seconds = _seconds(text, name=name)
+    if not math.isfinite(seconds):
+        raise ConfigError(f"{name}={text[:40]!r} is not a finite duration")
+    return seconds
+
+
+def _seconds(text: str, *, name: str) -> float:
+    # may be inf (a 400-digit number): callers check finiteness or bounds
     match = _DURATION.match(text or "")
     if not match:
-        raise ConfigError(f"{name}={text!r} is not a duration; write e.g. 90s, 30m, 6h or 1d")
+        raise ConfigError(f"{name}={text[:40]!r} is not a duration; write e.g. 90s, 30m, 6h or 1d")
     return float(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def _short_duration(seconds: float) -> str:
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("m", 60.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
+def duration_setting(
+    value: str | None,
+    *,
+    name: str,
+    default: str,
+    minimum: float = 0.0,
+    maximum: float = 365 * 86400.0,
+) -> float:
+    """The duration variable ``name`` in seconds, within ``[minimum, maximum]`` (both finite).
+
+    An unset or blank ``value`` means ``default``. Anything else that is not a duration, or lies
+    outside the bounds, is a :class:`ConfigError` naming the variable and the bounds: a setting
+    of "forever" (``1e400`` parses to infinity) would otherwise crash whatever uses it later.
+
+    >>> duration_setting("6h", name="REGISTRY_FRESHNESS", default="24h")
+    21600.0
+    >>> duration_setting("", name="REGISTRY_FRESHNESS", default="24h")
+    86400.0
+    >>> duration_setting("400d", name="REGISTRY_FRESHNESS", default="24h")
+    Traceback (most recent call last):
+    ...
+    registry_core.errors.ConfigError: REGISTRY_FRESHNESS='400d' must be between 0s and 365d
+    """
+    text = default if value is None or value.strip() == "" else value
+    seconds = _seconds(text, name=name)
+    if not minimum <= seconds <= maximum:  # also refuses inf
+        raise ConfigError(
+            f"{name}={text[:40]!r} must be between {_short_duration(minimum)} and "
+            f"{_short_duration(maximum)}"
+        )
+    return seconds
+
+
+#: ``REGISTRY_REFRESH_EVERY``: off, or a period within these bounds (seconds).
+REFRESH_EVERY_BOUNDS: tuple[float, float] = (1.0, 30 * 86400.0)
+_OFF = {"0", "off", "false", "no", "none"}
+
+
+def _refresh_every(value: str | None) -> float | None:
+    if value is None or value.strip().lower() in {"", *_OFF}:
+        return None
+    low, high = REFRESH_EVERY_BOUNDS
+    return duration_setting(
+        value, name="REGISTRY_REFRESH_EVERY", default="0", minimum=low, maximum=high
+    )
+
+
+def _providers(value: str | None) -> tuple[str, ...]:
+    """``REGISTRY_PROVIDERS``: known ids, lower-cased, each once, in the order given."""
+    if value is None or value.strip() == "":
+        return DEFAULT_PROVIDERS
+    from registry_core.providers._registry import MODULES  # lazily: adapters import httpx
+
+    ids = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
+    if not ids:
+        raise ConfigError(f"REGISTRY_PROVIDERS={value[:40]!r} names no provider")
+    unknown = [p for p in ids if p not in MODULES]
+    if unknown:
+        shown = ", ".join(repr(p[:40]) for p in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise ConfigError(
+            f"REGISTRY_PROVIDERS names unknown provider id(s) {shown}; "
+            f"valid ids: {', '.join(MODULES)}"
+        )
+    return ids
+
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_-]{1,63})*$")
+
+
+def _private_hosts(value: str | None) -> tuple[str, ...]:
+    """``REGISTRY_ALLOWED_PRIVATE_HOSTS``: hostnames, IP addresses or CIDR networks."""
+    entries = dict.fromkeys(
+        h.strip().lower().rstrip(".") for h in (value or "").split(",") if h.strip()
+    )
+    for entry in entries:
+        try:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)
+            elif not _HOSTNAME.match(entry):
+                ipaddress.ip_address(entry)
+        except ValueError:
+            raise ConfigError(
+                f"REGISTRY_ALLOWED_PRIVATE_HOSTS entry {entry[:60]!r} is not a host name, an IP "
+                "address or a network (like 10.0.0.0/8); write hosts only, without scheme or port"
+            ) from None
+    return tuple(entries)
 
 
 def _flag(value: str | None, *, name: str, default: bool = False) -> bool:
@@ -56,7 +161,9 @@ def _flag(value: str | None, *, name: str, default: bool = False) -> bool:
     raise ConfigError(f"{name}={value!r} is not a yes/no value; write true or false")
 
 
-def _int(value: str | None, *, name: str, default: int, minimum: int = 0) -> int:
+def _int(
+    value: str | None, *, name: str, default: int, minimum: int = 0, maximum: int = 10**9
+) -> int:
     if value is None or value.strip() == "":
         return default
     try:
@@ -65,6 +172,8 @@ def _int(value: str | None, *, name: str, default: int, minimum: int = 0) -> int
         raise ConfigError(f"{name}={value!r} is not a whole number") from None
     if number < minimum:
         raise ConfigError(f"{name}={value!r} must be at least {minimum}")
+    if number > maximum:
+        raise ConfigError(f"{name}={value!r} must be at most {maximum}")
     return number
 
 
@@ -103,13 +212,10 @@ def _lease_ttl(value: str | None) -> float:
     >>> _lease_ttl("2m")
     120.0
     """
-    seconds = parse_duration(value or "5m", name="REGISTRY_LEASE_TTL")
-    if not 10.0 <= seconds <= 86400.0:
-        raise ConfigError(
-            f"REGISTRY_LEASE_TTL={value!r} must be between 10s and 1d (longer than one "
-            "provider's refresh, short enough that a crashed host does not block for long)"
-        )
-    return seconds
+    # longer than one provider's refresh, short enough that a crashed host does not block long
+    return duration_setting(
+        value, name="REGISTRY_LEASE_TTL", default="5m", minimum=10.0, maximum=86400.0
+    )
 
 
 def _database_url(value: str | None, *, airtable_mode: str) -> str | None:
@@ -168,9 +274,12 @@ class Settings:
     #: how long a scheduled refresh's per-provider lease lasts unless released (a crashed
     #: holder blocks that provider no longer than this); REGISTRY_LEASE_TTL
     lease_ttl_s: float = 300.0
+    #: REGISTRY_RETIRING_WITHIN_DAYS: "retiring" means within this many days (see lifecycle.py)
+    retiring_within_days: int = 90
     allow_http_hosts: bool = False
     allowed_private_hosts: tuple[str, ...] = ()
     cache_key_secret: str = field(default="", repr=False)
+    discovery_deadline_s: float = 120.0  # REGISTRY_DISCOVERY_DEADLINE, see below
     airtable: AirtableSettings = field(default_factory=AirtableSettings)
     #: every raw variable, for provider credentials and base URLs (never printed)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
@@ -195,13 +304,7 @@ class Settings:
         get = merged.get
 
         data_dir = Path(get("REGISTRY_DATA_DIR") or ".registry")
-        providers_raw = get("REGISTRY_PROVIDERS")
-        providers = (
-            tuple(p.strip().lower() for p in providers_raw.split(",") if p.strip())
-            if providers_raw
-            else DEFAULT_PROVIDERS
-        )
-        refresh = get("REGISTRY_REFRESH_EVERY")
+        providers = _providers(get("REGISTRY_PROVIDERS"))
         token = get("AIRTABLE_API_KEY") or None
         base_id = get("AIRTABLE_BASE_ID") or None
         mode = (get("AIRTABLE_MODE") or ("write" if token and base_id else "off")).strip().lower()
@@ -220,11 +323,7 @@ class Settings:
                 "from the base's URL)"
             )
         allow_http = _flag(get("REGISTRY_ALLOW_HTTP"), name="REGISTRY_ALLOW_HTTP")
-        allowed_private_hosts = tuple(
-            h.strip().lower()
-            for h in (get("REGISTRY_ALLOWED_PRIVATE_HOSTS") or "").split(",")
-            if h.strip()
-        )
+        allowed_private_hosts = _private_hosts(get("REGISTRY_ALLOWED_PRIVATE_HOSTS"))
         airtable = AirtableSettings(
             mode=mode,
             token=token,
@@ -237,7 +336,9 @@ class Settings:
             models_table=get("AIRTABLE_MODELS_TABLE") or "AI Model Registry",
             history_table=get("AIRTABLE_HISTORY_TABLE") or "AI Model History",
             runs_table=get("AIRTABLE_RUNS_TABLE") or "AI Model Discovery Runs",
-            lockout_s=parse_duration(get("AIRTABLE_LOCKOUT") or "30s", name="AIRTABLE_LOCKOUT"),
+            lockout_s=duration_setting(
+                get("AIRTABLE_LOCKOUT"), name="AIRTABLE_LOCKOUT", default="30s", maximum=3600.0
+            ),
         )
         database_url = _database_url(get("REGISTRY_DATABASE_URL"), airtable_mode=mode)
         return cls(
@@ -246,28 +347,65 @@ class Settings:
             db_path=Path(get("REGISTRY_DB_PATH") or data_dir / "registry.db"),
             snapshot_path=Path(get("REGISTRY_SNAPSHOT_PATH") or data_dir / "snapshot.json"),
             providers=providers,
-            cache_ttl_s=parse_duration(
-                get("REGISTRY_CACHE_TTL") or "1h", name="REGISTRY_CACHE_TTL"
+            cache_ttl_s=duration_setting(
+                get("REGISTRY_CACHE_TTL"),
+                name="REGISTRY_CACHE_TTL",
+                default="1h",
+                maximum=7 * 86400,
             ),
-            freshness_s=parse_duration(
-                get("REGISTRY_FRESHNESS") or "24h", name="REGISTRY_FRESHNESS"
+            freshness_s=duration_setting(
+                get("REGISTRY_FRESHNESS"), name="REGISTRY_FRESHNESS", default="24h"
             ),
-            version_check_s=parse_duration(
-                get("REGISTRY_VERSION_CHECK") or "30s", name="REGISTRY_VERSION_CHECK"
+            version_check_s=duration_setting(
+                get("REGISTRY_VERSION_CHECK"),
+                name="REGISTRY_VERSION_CHECK",
+                default="30s",
+                maximum=86400,
             ),
             grace_listings=_int(
                 get("REGISTRY_GRACE_LISTINGS"), name="REGISTRY_GRACE_LISTINGS", default=2, minimum=1
             ),
-            grace_period_s=parse_duration(
-                get("REGISTRY_GRACE_PERIOD") or "24h", name="REGISTRY_GRACE_PERIOD"
+            grace_period_s=duration_setting(
+                get("REGISTRY_GRACE_PERIOD"), name="REGISTRY_GRACE_PERIOD", default="24h"
             ),
-            refresh_every_s=parse_duration(refresh, name="REGISTRY_REFRESH_EVERY")
-            if refresh
-            else None,
+            retiring_within_days=_int(
+                get("REGISTRY_RETIRING_WITHIN_DAYS"),
+                name="REGISTRY_RETIRING_WITHIN_DAYS",
+                default=90,
+                minimum=1,
+                maximum=3650,
+            ),
             lease_ttl_s=_lease_ttl(get("REGISTRY_LEASE_TTL")),
+            refresh_every_s=_refresh_every(get("REGISTRY_REFRESH_EVERY")),
             allow_http_hosts=allow_http,
             allowed_private_hosts=allowed_private_hosts,
             cache_key_secret=get("REGISTRY_CACHE_KEY_SECRET") or "",
+            discovery_deadline_s=discovery_deadline(get("REGISTRY_DISCOVERY_DEADLINE")),
             airtable=airtable,
             env=dict(merged),
         )
+
+
+# --- the discovery deadline ------------------------------------------------------------------
+
+DEFAULT_DISCOVERY_DEADLINE_S = 120.0
+MAX_DISCOVERY_DEADLINE_S = 3600.0
+
+
+def discovery_deadline(value: str | None) -> float:
+    """``REGISTRY_DISCOVERY_DEADLINE``: how long one provider's whole listing may take.
+
+    A duration (``90``, ``90s``, ``2m``) from 1 second to 1 hour; default 120 s.
+
+    >>> discovery_deadline("2m"), discovery_deadline(None)
+    (120.0, 120.0)
+    """
+    if value is None or not value.strip():
+        return DEFAULT_DISCOVERY_DEADLINE_S
+    seconds = parse_duration(value, name="REGISTRY_DISCOVERY_DEADLINE")
+    if not 1.0 <= seconds <= MAX_DISCOVERY_DEADLINE_S:
+        raise ConfigError(
+            f"REGISTRY_DISCOVERY_DEADLINE={value!r} must be between 1s and 1h",
+            hint="write e.g. 120s or 5m",
+        )
+    return seconds

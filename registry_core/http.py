@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ipaddress
-import json
 import logging
 import random
 import re
@@ -30,6 +29,7 @@ import anyio
 import httpcore
 import httpx
 
+from registry_core import jsonsafe
 from registry_core.errors import (
     AuthError,
     ConfigError,
@@ -87,6 +87,10 @@ class HTTPPolicy:
     allow_http: bool = False
     allowed_private_hosts: tuple[str, ...] = ()
     sleep: Callable[[float], Awaitable[None]] = field(default=_default_sleep, repr=False)
+    # limits on what one listing may hold (see "Provider data at the door" in the README)
+    max_depth: int = 64  # JSON nesting; listings nest about six levels
+    max_items: int = 50_000  # models in one listing, over all its pages
+    deadline_s: float = 120.0  # the whole listing (all pages and per-model calls)
 
 
 # --- secrets never leave ---------------------------------------------------------------------
@@ -726,8 +730,17 @@ class ProviderHTTP:
                     hint="check the base URL and the network; is the server running?",
                 )
             else:
-                body = _loads(content)
+                body = _loads(content, self.policy.max_depth)
                 if 200 <= status < 300:
+                    if isinstance(body, _TooDeep):
+                        raise self._safe(
+                            MalformedResponseError(
+                                f"{name} answered {display_url(url)} with JSON {body.reason}",
+                                provider=self.ctx.provider_id,
+                                status=status,
+                                hint="check that the base URL points at the provider's API",
+                            )
+                        )
                     if body is _NOT_JSON:
                         raise self._safe(
                             MalformedResponseError(
@@ -740,7 +753,7 @@ class ProviderHTTP:
                         )
                     return body
                 err = classify_http_error(
-                    self.ctx, status, None if body is _NOT_JSON else body, headers
+                    self.ctx, status, None if _unparsed(body) else body, headers
                 )
                 if headers.get("x-should-retry", "").lower() == "false":
                     raise self._safe(err)
@@ -856,12 +869,24 @@ class ProviderHTTP:
 _NOT_JSON: Any = object()
 
 
-def _loads(content: bytes) -> Any:
+@dataclass(frozen=True)
+class _TooDeep:
+    reason: str
+
+
+def _unparsed(body: Any) -> bool:
+    return body is _NOT_JSON or isinstance(body, _TooDeep)
+
+
+def _loads(content: bytes, max_depth: int = jsonsafe.MAX_DEPTH) -> Any:
+    """The JSON body (strict: see :mod:`registry_core.jsonsafe`), else a marker saying why not."""
     if not content.strip():
         return _NOT_JSON
     try:
-        return json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+        return jsonsafe.loads(content, max_depth=max_depth)
+    except jsonsafe.TooDeepError as exc:
+        return _TooDeep(str(exc))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _NOT_JSON
 
 

@@ -91,7 +91,8 @@ DATE_EVENT_KINDS: dict[str, str] = {
     RETIREMENT_DATE: "retirement_date_changed",
 }
 #: Higher wins when two automatic sources disagree; ``manual`` is never overwritten.
-PROVENANCE_RANK: dict[str, int] = {"inferred": 1, "catalog": 2, "provider": 3}
+#: Lifecycle facts: people > provider > bundled lifecycle dataset > catalog (lifecycle_data.py).
+PROVENANCE_RANK: dict[str, int] = {"inferred": 1, "catalog": 2, "dataset": 3, "provider": 4}
 AUTOMATIC_PROVENANCE = frozenset(PROVENANCE_RANK)
 #: Metadata keys that change on every listing and alone do not justify a write.
 VOLATILE_META = frozenset({"raw", "verification", "run_id", JOURNAL})
@@ -221,8 +222,13 @@ def _parse_moment(text: Any) -> datetime | None:
 
 def _source_label(provenance: dict[str, str]) -> str | None:
     kinds = {"provider" if p == "inferred" else p for p in provenance.values()}
-    ordered = [k for k in ("provider", "catalog", "manual") if k in kinds]
+    ordered = [k for k in ("provider", "dataset", "catalog", "manual") if k in kinds]
     return "+".join(ordered) or None
+
+
+def _status_origin(model: DiscoveredModel) -> str:
+    """A status hint is the provider's unless the lifecycle dataset supplied it."""
+    return "dataset" if model.provenance.get(STATUS) == "dataset" else "provider"
 
 
 def _owned_by_listing(record: ModelRecord, label: str, primary: bool) -> bool:
@@ -286,7 +292,7 @@ class _Merger:
             provenance[name] = model.provenance.get(name, "provider")
             filled[name] = cell(value)
         status = model.status_hint or "active"
-        provenance[STATUS] = "provider" if model.status_hint else "inferred"
+        provenance[STATUS] = _status_origin(model) if model.status_hint else "inferred"
         filled[STATUS] = status
         meta: dict[str, Any] = {
             "provenance": provenance,
@@ -297,6 +303,8 @@ class _Merger:
             meta["raw"] = model.raw
         if model.verification:
             meta["verification"] = model.verification
+        if model.lifecycle:
+            meta["lifecycle"] = model.lifecycle
         self.diff.added.append(model.model_id)
         self.event(model.model_id, "added", (), scope=self.scope_for(model, None))
         return ModelRecord(
@@ -341,7 +349,7 @@ class _Merger:
         for name, attr in DISCOVERED_FACTS.items():
             offer(name, attr, getattr(model, attr), model.provenance.get(name, "provider"))
         if model.status_hint:
-            offer(STATUS, "status", model.status_hint, "provider")
+            offer(STATUS, "status", model.status_hint, _status_origin(model))
         elif old.status is None:
             offer(STATUS, "status", "active", "inferred")
 
@@ -373,6 +381,8 @@ class _Merger:
             meta["raw"] = model.raw
         if model.verification:
             meta["verification"] = model.verification
+        if model.lifecycle:
+            meta["lifecycle"] = model.lifecycle
         if "first_seen" not in meta:
             meta["first_seen"] = format_datetime(self.now)
         source = _source_label(provenance)

@@ -24,6 +24,8 @@ Field definitions (units are part of the contract):
 - **Source**: where the facts came from (``provider``, ``catalog``, ``manual``, or ``a+b``).
 - **Scope**: empty for models every credential sees; else the name of the only credential
   that sees it (``openai/acme``: fine-tunes, org-private models).
+- **Used By**: the teams or services that depend on the model, a list of names (owned by
+  people; ``scan --used-by NAME`` adds one). In Airtable a text cell, names separated by commas.
 - **Notes**: free text from people.
 - **Metadata**: a JSON object: the raw provider item, the provenance of each filled value
   (``{"provenance": {"Cost per 1K tokens": "catalog"}}``), verification and grace-period state.
@@ -44,6 +46,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+
+from registry_core import jsonsafe
+from registry_core.ids import MAX_ID_LENGTH as MAX_ID_LENGTH
+from registry_core.ids import checked_id, clean_id
 
 # --- the contract: Airtable column names ---------------------------------------------------
 
@@ -69,6 +75,7 @@ SUCCESSOR_MODEL = "Successor Model"
 ALIAS_OF = "Alias Of"
 SOURCE = "Source"
 SCOPE = "Scope"
+USED_BY = "Used By"
 NOTES = "Notes"
 METADATA = "Metadata"
 
@@ -101,6 +108,7 @@ FIELD_NAMES: dict[str, str] = {
     "alias_of": ALIAS_OF,
     "source": SOURCE,
     "scope": SCOPE,
+    "used_by": USED_BY,
     "notes": NOTES,
     "metadata": METADATA,
 }
@@ -108,10 +116,41 @@ ATTR_BY_FIELD: dict[str, str] = {v: k for k, v in FIELD_NAMES.items()}
 ALL_FIELDS: tuple[str, ...] = tuple(FIELD_NAMES.values())
 
 #: Fields people own: discovery and the catalog never overwrite a value a person entered here.
-HUMAN_OWNED_FIELDS: frozenset[str] = frozenset({STATUS, RECOMMENDED, SORT_ORDER, REGIONS, NOTES})
+HUMAN_OWNED_FIELDS: frozenset[str] = frozenset(
+    {STATUS, RECOMMENDED, SORT_ORDER, REGIONS, NOTES, USED_BY}
+)
 
-MAX_ID_LENGTH = 256
+MAX_NAME_LENGTH = 100  # one team or service name in Used By
 MAX_TEXT_LENGTH = 100_000  # Airtable's long text limit
+
+#: The plausible range of every numeric field (inclusive). A value outside it (or not finite)
+#: is dropped with a warning wherever it comes from: a provider listing or a stored row. Costs
+#: are USD per 1K tokens (the dearest model listed in 2026 costs about 0.6); token counts
+#: allow a billion-token context, a hundred times the largest offered.
+NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    COST_PER_1K: (0.0, 1_000.0),
+    OUTPUT_COST_PER_1K: (0.0, 1_000.0),
+    MAX_TOKENS: (1, 1_000_000_000),
+    MAX_OUTPUT_TOKENS: (1, 1_000_000_000),
+    SORT_ORDER: (-1_000_000_000, 1_000_000_000),
+}
+
+
+def implausible(name: str, value: float | None) -> str | None:
+    """Why ``value`` cannot be the ``name`` field (non-finite or out of range), else ``None``.
+
+    >>> implausible(COST_PER_1K, 1e9)
+    'Cost per 1K tokens 1e+09 is outside the plausible range 0 to 1000; left empty'
+    """
+    if value is None or name not in NUMBER_RANGES:
+        return None
+    low, high = NUMBER_RANGES[name]
+    if not math.isfinite(value):
+        return f"{name} {value!r} is not a finite number; left empty"
+    if not low <= value <= high:
+        return f"{name} {value:g} is outside the plausible range {low:g} to {high:g}; left empty"
+    return None
+
 
 # --- the record -----------------------------------------------------------------------------
 
@@ -142,8 +181,18 @@ class ModelRecord:
     alias_of: str | None = None
     source: str | None = None
     scope: str | None = None
+    used_by: tuple[str, ...] = ()
     notes: str | None = None
     metadata: dict[str, Any] | str | None = None
+
+    def __post_init__(self) -> None:
+        # the ids a store writes are the ids it reads back (see registry_core.ids)
+        for attr in ("provider_id", "model_id"):
+            value = getattr(self, attr)
+            if isinstance(value, str):
+                cleaned = clean_id(value)
+                if cleaned != value:
+                    object.__setattr__(self, attr, cleaned)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -175,7 +224,12 @@ class ModelRecord:
         """
         out: dict[str, Any] = {}
         for attr, name in FIELD_NAMES.items():
-            cell = _to_cell(getattr(self, attr))
+            # Used By is a text cell (free names need no option list): "team-a, svc-b"
+            cell = (
+                ", ".join(self.used_by) or None
+                if attr == "used_by"
+                else _to_cell(getattr(self, attr))
+            )
             if omit_empty and is_empty_cell(cell):
                 continue
             out[name] = cell
@@ -187,7 +241,7 @@ class ModelRecord:
         Unlike :meth:`to_fields`, Metadata stays a JSON object rather than JSON text.
         """
         out = {attr: _to_cell(getattr(self, attr)) for attr in FIELD_NAMES}
-        out["metadata"] = self.metadata
+        out["metadata"] = jsonsafe.finite(self.metadata)
         return out
 
 
@@ -199,7 +253,7 @@ def _to_cell(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+        return jsonsafe.dumps(jsonsafe.finite(value), sort_keys=True, ensure_ascii=False)
     return value
 
 
@@ -339,6 +393,34 @@ class _RowParser:
         # a fixed order makes rows comparable whatever order people clicked them in
         return tuple(o for o in options if o in out)
 
+    def names(self, name: str, value: Any) -> tuple[str, ...]:
+        """A list of free names (Used By): text split on commas, semicolons and new lines, or
+        a list; each cleaned like text, duplicates (ignoring case) dropped, typed order kept."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            items: list[Any] = re.split(r"[,;\n]", value)
+        elif isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            self.warn(name, f"expected a list of names, got {type(value).__name__}; left empty")
+            return ()
+        out: list[str] = []
+        seen: set[str] = set()
+        for item in items:
+            text = self.text(name, item) if isinstance(item, str) else None
+            if not isinstance(item, str):
+                self.warn(name, f"dropped non-text name {item!r}")
+            if not text:
+                continue
+            if len(text) > MAX_NAME_LENGTH:
+                self.warn(name, f"name longer than {MAX_NAME_LENGTH} characters; cut")
+                text = text[:MAX_NAME_LENGTH].rstrip()
+            if text.casefold() not in seen:
+                seen.add(text.casefold())
+                out.append(unicodedata.normalize("NFC", text))
+        return tuple(out)
+
     def number(self, name: str, value: Any) -> float | None:
         if value is None:
             return None
@@ -365,15 +447,19 @@ class _RowParser:
         if math.isnan(number) or math.isinf(number):
             self.warn(name, f"{value!r} is not a finite number; left empty")
             return None
-        if number < 0:
+        if number < 0 and name != SORT_ORDER:
             self.warn(name, f"negative value {number:g}; left empty")
+            return None
+        problem = implausible(name, number)
+        if problem:
+            self.warn(name, problem)
             return None
         return number
 
     def integer(self, name: str, value: Any, *, allow_negative: bool = False) -> int | None:
         if isinstance(value, int | float) and not isinstance(value, bool) and allow_negative:
             value_f = float(value)
-            if math.isfinite(value_f) and value_f.is_integer():
+            if math.isfinite(value_f) and value_f.is_integer() and not implausible(name, value_f):
                 return int(value_f)
         if (
             allow_negative
@@ -445,12 +531,16 @@ class _RowParser:
         if value is None or value == "":
             return None
         if isinstance(value, dict):
-            return value
+            return dict(jsonsafe.finite(value))
         if isinstance(value, str):
             try:
-                loaded = json.loads(value)
+                # NaN / Infinity / 1e400 read back as their text: the row stays strict JSON
+                loaded = jsonsafe.loads(value)
             except json.JSONDecodeError as exc:
                 self.warn(METADATA, f"not valid JSON ({exc.msg} at char {exc.pos}); kept as text")
+                return self.text(METADATA, value, multiline=True)
+            except ValueError as exc:
+                self.warn(METADATA, f"not readable JSON ({exc}); kept as text")
                 return self.text(METADATA, value, multiline=True)
             if isinstance(loaded, dict):
                 return loaded
@@ -461,13 +551,21 @@ class _RowParser:
 
 
 def _identifier(p: _RowParser, name: str, value: Any) -> str | None:
-    text = p.text(name, value)
-    if text is None:
+    """The id in a cell, cleaned by the one id rule (:mod:`registry_core.ids`); ``None`` when
+    it is empty or refused (a refused id is flagged on its cell)."""
+    if isinstance(value, list | tuple) and len(value) == 1:
+        value = value[0]  # lookup / linked-record cells arrive as one-item lists
+    if value is None:
         return None
-    if len(text) > MAX_ID_LENGTH:
-        p.warn(name, f"longer than {MAX_ID_LENGTH} characters")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        p.warn(name, f"expected text, got {type(value).__name__}; left empty")
         return None
-    return unicodedata.normalize("NFC", text)
+    text, problem = checked_id(value)
+    if problem and clean_id(value):
+        p.warn(name, f"refused: the id {problem}")
+    return text
 
 
 def parse_row(fields: Mapping[str, Any], *, row_ref: str = "row") -> ParsedRow:
@@ -498,7 +596,9 @@ def parse_row(fields: Mapping[str, Any], *, row_ref: str = "row") -> ParsedRow:
             missing = " and ".join(
                 n for n, v in ((PROVIDER_ID, provider), (MODEL_ID, model)) if not v
             )
-            p.warn(None, f"rejected: {missing} is empty")
+            flagged = {w.field for w in p.warnings}
+            refused = PROVIDER_ID in flagged or MODEL_ID in flagged
+            p.warn(None, f"rejected: {missing} is {'empty or refused' if refused else 'empty'}")
             return ParsedRow(None, tuple(p.warnings))
         unknown = [k for k in fields if k not in ATTR_BY_FIELD]
         record = ModelRecord(
@@ -526,6 +626,7 @@ def parse_row(fields: Mapping[str, Any], *, row_ref: str = "row") -> ParsedRow:
             alias_of=p.text(ALIAS_OF, fields.get(ALIAS_OF)),
             source=p.text(SOURCE, fields.get(SOURCE)),
             scope=p.text(SCOPE, fields.get(SCOPE)),
+            used_by=p.names(USED_BY, fields.get(USED_BY)),
             notes=p.text(NOTES, fields.get(NOTES), multiline=True),
             metadata=p.metadata(fields.get(METADATA)),
         )

@@ -92,6 +92,11 @@ class RunReport:
     records: tuple[ModelRecord, ...] = ()  # what the credential sees after the merge
     warnings: tuple[str, ...] = ()
     saved: bool = False  # whether the merge was written to the registry
+    # what the listing left out (see providers.Listing): refused items, ids listed twice,
+    # values dropped as impossible
+    refused: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+    item_warnings: tuple[str, ...] = ()
     listed: int = 0  # models the provider listed
     to_save: int = 0  # rows the merge asked to write
     saved_rows: int = 0  # rows the store saved (written, or already as asked)

@@ -90,6 +90,10 @@ DiscoverFn = Callable[..., Awaitable[list[DiscoveredModel]] | list[DiscoveredMod
 CatalogFn = Callable[[str], list[ModelRecord]]
 
 
+#: Error classes of a store call that mean the registry cannot be read at all right now.
+STORE_DOWN_CLASSES: tuple[str, ...] = ("unavailable", "rate_limited", "auth", "permission", "quota")
+
+
 def _default_discover() -> DiscoverFn:
     # imported lazily: the resolver must import (and be tested) without the provider adapters
     module = importlib.import_module("registry_core.providers")
@@ -158,6 +162,7 @@ class Resolver:
         self._version = ""
         self._version_at: float | None = None
         self._store_broken: tuple[float, RegistryError] | None = None
+        self._store_failure: RegistryError | None = None  # the last store call's, if it failed
         # a store that can notify (PostgreSQL LISTEN/NOTIFY) moves the marker on at once when
         # any replica writes, instead of at the next version check
         subscribe = getattr(store, "subscribe", None)
@@ -180,9 +185,20 @@ class Resolver:
         except RegistryError as exc:
             if exc.error_class in ("unavailable", "rate_limited"):
                 self._store_broken = (self.monotonic() + self.settings.version_check_s, exc)
+            if exc.error_class in STORE_DOWN_CLASSES:
+                self._store_failure = exc
             raise
         self._store_broken = None
+        self._store_failure = None
         return result
+
+    def store_failure(self) -> RegistryError | None:
+        """Why the store cannot be read now: the last store call's failure, until one succeeds.
+
+        Unlike :meth:`store_outage` (the fail-fast window) this lasts as long as the outage, so
+        a page serving an answer cached before it still says the registry is down.
+        """
+        return self._store_failure
 
     def store_outage(self) -> RegistryError | None:
         """The failure that opened the breaker, while it is open (callers should not wait)."""
@@ -547,6 +563,7 @@ class Resolver:
                     progress=progress,
                     allow_http=self.settings.allow_http_hosts,
                     allowed_private_hosts=self.settings.allowed_private_hosts,
+                    deadline_s=self.settings.discovery_deadline_s,
                 )
             )
         except RegistryError as exc:
@@ -644,6 +661,9 @@ class Resolver:
             records=tuple(visible),
             warnings=tuple(warnings),
             saved=saved,
+            refused=tuple(getattr(models, "refused", ())),
+            duplicates=tuple(getattr(models, "duplicates", ())),
+            item_warnings=tuple(getattr(models, "warnings", ())),
             listed=result.models_seen,
             to_save=len(plan.rows),
             saved_rows=applied.saved_rows if applied else 0,

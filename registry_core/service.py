@@ -32,6 +32,7 @@ from registry_core.cache import ResolutionCache
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, NotFoundError, RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent, make_event_key
+from registry_core.lifecycle import today_utc
 from registry_core.merge import cell
 from registry_core.plan import RowWrite, WritePlan, journal_events, row_cells, row_write
 from registry_core.providers.base import Credential, ProgressCallback
@@ -279,7 +280,11 @@ class ModelRegistryService:
         """The model to use (see :func:`registry_core.advice.recommend` for the rules)."""
         answer = self.list_models(provider_id, credential_name)
         pick = advice.recommend(
-            answer.records, provider_id, today=self.resolver.clock().date(), feature=feature
+            answer.records,
+            provider_id,
+            today=today_utc(self.resolver.clock()),
+            feature=feature,
+            window_days=self.settings.retiring_within_days,
         )
         if answer.warnings:
             pick = Recommendation(
@@ -295,17 +300,20 @@ class ModelRegistryService:
         self,
         provider_id: str,
         model_id: str,
-        within_days: int = 30,
+        within_days: int | None = None,
         credential_name: str | None = None,
     ) -> ModelCheck:
-        """ok / deprecated / retiring / unavailable / unknown, with dates and successor."""
+        """ok / deprecated / retiring / unavailable / unknown, with dates and successor.
+
+        ``within_days`` defaults to the ``REGISTRY_RETIRING_WITHIN_DAYS`` window.
+        """
         answer = self.list_models(provider_id, credential_name)
         return advice.check(
             answer.records,
             provider_id,
             model_id,
-            today=self.resolver.clock().date(),
-            within_days=within_days,
+            today=today_utc(self.resolver.clock()),
+            within_days=self.settings.retiring_within_days if within_days is None else within_days,
         )
 
     def history(
@@ -581,8 +589,8 @@ class ModelRegistryService:
                 reachable=False,
                 writable=False,
                 schema_ok=False,
-                problems=[str(outage)],
-                fix=outage.hint,
+                problems=[str(outage)],  # carries the hint; there is no command to run
+                fix=None,
             )
         return self.store.health()
 
@@ -644,6 +652,6 @@ def get_recommended_model(provider_id: str, feature: str | None = None) -> Recom
     return default_service().get_recommended_model(provider_id, feature)
 
 
-def check_model(provider_id: str, model_id: str, within_days: int = 30) -> ModelCheck:
+def check_model(provider_id: str, model_id: str, within_days: int | None = None) -> ModelCheck:
     """:meth:`ModelRegistryService.check_model` on the process-wide service."""
     return default_service().check_model(provider_id, model_id, within_days)

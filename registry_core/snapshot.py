@@ -4,7 +4,10 @@ When the registry (say Airtable) is down *and* the process has just restarted, t
 empty; this file is what still lets the resolver answer with real data instead of the bundled
 catalog. It is written atomically (temp file in the same directory + ``os.replace``) so a crash
 mid-write leaves the previous snapshot intact, and read defensively: a missing, truncated or
-foreign file reads as "no snapshot", never as an error.
+foreign file reads as "no snapshot", never as an error. So does a file that cannot be used at all
+(not UTF-8, not JSON, nested too deeply, not a regular file such as ``/dev/zero``, or larger than
+:data:`MAX_SNAPSHOT_BYTES`, 64 MiB: the read stops there); :meth:`SnapshotFile.problem` says why,
+for the Status page. A path that is not a regular file is never written either.
 
 File shape (JSON)::
 
@@ -18,6 +21,7 @@ import contextlib
 import json
 import logging
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -31,6 +35,19 @@ from registry_core.records import ModelRecord, format_datetime, record_from_dict
 log = logging.getLogger(__name__)
 
 FORMAT = 1
+
+#: The largest snapshot file that is read, in bytes. A record takes about 1 KB, so 64 MiB holds
+#: the registries this package is built for (a few thousand models) many times over; a bigger
+#: file is not a snapshot this package wrote, and reading it unbounded could exhaust memory.
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
+
+
+class _Unusable(Exception):
+    """The snapshot file exists but cannot be used; the message says why, for people."""
+
+    def __init__(self, message: str, *, not_a_file: bool = False) -> None:
+        super().__init__(message)
+        self.not_a_file = not_a_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,27 +81,98 @@ class SnapshotFile:
     ['gpt-4o']
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, max_bytes: int = MAX_SNAPSHOT_BYTES) -> None:
         self.path = Path(path)
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
+        self._problem: _Unusable | None = None
 
-    def _read_raw(self) -> dict[str, Any]:
+    def _read_bytes(self) -> bytes:
+        """The file's bytes, at most ``max_bytes``; :class:`_Unusable` when it cannot be used.
+
+        Opened non-blocking (a FIFO must not hang the page) and checked to be a regular file
+        before anything is read (``/dev/zero`` never ends).
+        """
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(self.path, flags)
         try:
-            text = self.path.read_text(encoding="utf-8")
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise _Unusable("is not a regular file", not_a_file=True)
+            mib, rest = divmod(self.max_bytes, 1024 * 1024)
+            too_big = f"is larger than {f'{mib} MiB' if not rest else f'{self.max_bytes} bytes'}"
+            if info.st_size > self.max_bytes:
+                raise _Unusable(too_big)
+            chunks: list[bytes] = []
+            total = 0
+            while True:
+                chunk = os.read(fd, min(1 << 20, self.max_bytes + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > self.max_bytes:  # it grew while being read
+                    raise _Unusable(too_big)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
+
+    def _parse(self) -> dict[str, Any]:
+        """The ``providers`` mapping; ``{}`` when there is no file, :class:`_Unusable` if broken."""
+        try:
+            raw = self._read_bytes()
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            log.warning("snapshot %s unreadable (%s); ignoring it", self.path, exc)
-            return {}
+            raise _Unusable(f"could not be read ({exc.strerror or type(exc).__name__})") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Unusable("is not UTF-8 text") from None
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
-            log.warning("snapshot %s is not valid JSON; ignoring it", self.path)
-            return {}
+        except RecursionError:
+            raise _Unusable("is nested too deeply to be a snapshot") from None
+        except ValueError:  # JSONDecodeError, and numbers too long to convert
+            raise _Unusable("is not valid JSON (truncated or overwritten?)") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
+            raise _Unusable(f"is not a registry snapshot (format {FORMAT})")
         providers = data.get("providers")
-        return providers if isinstance(providers, dict) else {}
+        if not isinstance(providers, dict):
+            raise _Unusable("holds no providers")
+        return {k: v for k, v in providers.items() if isinstance(k, str)}
+
+    def _read_raw(self) -> dict[str, Any]:
+        try:
+            providers = self._parse()
+        except _Unusable as exc:
+            if str(self._problem) != str(exc):  # once per change, not on every read
+                log.warning("snapshot %s %s; ignoring it", self.path, exc)
+            self._problem = exc
+            return {}
+        self._problem = None
+        return providers
+
+    def problem(self) -> str | None:
+        """Why the snapshot file cannot be used, as a sentence; ``None`` when usable or absent.
+
+        Reads the file now (the Status page's check).
+        """
+        with self._lock:
+            self._read_raw()
+            problem = self._problem
+        if problem is None:
+            return None
+        if problem.not_a_file:
+            return (
+                f"The snapshot path {self.path} is not a regular file: it is neither read nor "
+                "written, so there is no last-known-good data. Point REGISTRY_SNAPSHOT_PATH at a "
+                "file."
+            )
+        return (
+            f"The snapshot {self.path} {problem}: it is ignored, so there is no last-known-good "
+            "data until the next good registry read replaces it."
+        )
 
     def load(self, provider_id: str) -> ProviderSnapshot | None:
         """The provider's snapshot, or ``None`` when there is none (or the file is unusable)."""
@@ -99,7 +187,11 @@ class SnapshotFile:
         records = []
         for row in rows:
             if isinstance(row, dict):
-                record = record_from_dict(row)
+                try:
+                    record = record_from_dict(row)
+                except Exception as exc:  # one bad row never hides the good ones
+                    log.warning("snapshot row of %s unusable: %s", provider_id, type(exc).__name__)
+                    continue
                 if record is not None and record.provider_id == provider_id:
                     records.append(record)
         return ProviderSnapshot(
@@ -129,10 +221,16 @@ class SnapshotFile:
             "records": [r.to_dict() for r in records],
         }
         with self._lock:
+            if not self._replaceable():
+                log.warning("snapshot %s is not a regular file; not writing it", self.path)
+                return False
             providers = self._read_raw()
             providers[provider_id] = entry
             payload = json.dumps(
-                {"format": FORMAT, "providers": providers}, ensure_ascii=False, sort_keys=True
+                {"format": FORMAT, "providers": providers},
+                ensure_ascii=False,
+                sort_keys=True,
+                allow_nan=False,
             )
             try:
                 self._atomic_write(payload)
@@ -140,6 +238,16 @@ class SnapshotFile:
                 log.warning("could not write snapshot %s (%s)", self.path, exc)
                 return False
         return True
+
+    def _replaceable(self) -> bool:
+        # os.replace would put a file in place of a device, FIFO or socket (as root, even
+        # /dev/zero); only a regular file, or none, is ever replaced
+        try:
+            return stat.S_ISREG(os.stat(self.path).st_mode)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return True  # let the write itself fail and say why
 
     def _atomic_write(self, payload: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from registry_core.providers._registry import MODULES, PROVIDERS, module_for
 from registry_core.providers.base import (
     Credential,
     DiscoveredModel,
+    Listing,
     ProgressCallback,
     ProgressEvent,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Credential",
     "DiscoveredModel",
     "HTTPPolicy",
+    "Listing",
     "ProgressCallback",
     "ProgressEvent",
     "ProviderSpec",

@@ -6,6 +6,7 @@ Normalising is pure: an adapter's ``parse_model(item)`` turns one provider item 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
@@ -18,6 +19,7 @@ from typing import Any
 from registry_core import records as R
 from registry_core.errors import MalformedResponseError
 from registry_core.http import ProviderHTTP, join_url
+from registry_core.ids import checked_id
 from registry_core.providers.base import Credential, DiscoveredModel
 
 log = logging.getLogger("registry_core.providers")
@@ -50,11 +52,24 @@ class Context:
     credential: Credential
     base_url: str
     on_page: Callable[[int, int], None] = field(default=lambda pages, models: None)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # items refused (no usable id)
+    warnings: list[str] = field(default_factory=list)  # items kept, with something dropped
 
     @property
     def max_pages(self) -> int:
         return self.http.policy.max_pages
+
+    @property
+    def max_items(self) -> int:
+        return self.http.policy.max_items
+
+    def check_size(self, count: int) -> None:
+        """Fail the listing once it holds more than ``max_items`` models."""
+        if count > self.max_items:
+            raise self.malformed(
+                f"more than {self.max_items} models in one listing; stopped (the limit is "
+                "HTTPPolicy.max_items)"
+            )
 
     def url(self, path: str) -> str:
         return join_url(self.base_url, path)
@@ -77,31 +92,53 @@ async def paginate(ctx: Context, fetch_page: PageFetcher) -> list[Any]:
     """All items over all pages; stops with a malformed error on a loop or too many pages."""
     items: list[Any] = []
     seen: set[str] = set()
+    seen_pages: set[str] = set()
     cursor: str | None = None
     pages = 0
     while True:
         page, next_cursor = await fetch_page(cursor)
         pages += 1
+        if next_cursor and (next_cursor in seen or next_cursor == cursor):
+            raise ctx.malformed(f"page {pages} repeats an earlier cursor, so the listing loops")
+        if page:
+            # a server that ignores the cursor sends the same page again: not the rest
+            fingerprint = _page_fingerprint(page)
+            if fingerprint in seen_pages:
+                raise ctx.malformed(f"page {pages} repeats an earlier page, so the listing loops")
+            seen_pages.add(fingerprint)
         items.extend(page)
+        ctx.check_size(len(items))
         ctx.on_page(pages, len(items))
         if not next_cursor:
             return items
-        if next_cursor in seen or next_cursor == cursor:
-            raise ctx.malformed(f"page {pages} repeats an earlier cursor, so the listing loops")
         if pages >= ctx.max_pages:
             raise ctx.malformed(f"more than {ctx.max_pages} pages; stopped")
         seen.add(next_cursor)
         cursor = next_cursor
 
 
+def _page_fingerprint(page: list[Any]) -> str:
+    digest = hashlib.sha256()
+    for item in page:
+        digest.update(repr(item).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def expect_list(ctx: Context, body: Any, key: str | None) -> list[Any]:
-    """``body[key]`` (or ``body`` itself when ``key`` is None) as a list, else malformed."""
+    """``body[key]`` (or ``body`` itself when ``key`` is None) as a list, else malformed.
+
+    ``{"data": null}`` is malformed too: every documented shape sends ``[]`` for no models,
+    and a null is what a failing server sends, not a complete empty listing.
+    """
     value = body if key is None else (body.get(key) if isinstance(body, Mapping) else None)
-    if key is not None and isinstance(body, Mapping) and value is None and key in body:
-        return []  # some servers send null for an empty list
     if not isinstance(value, list):
-        shape = type(body).__name__ if key is None else f"no '{key}' list"
+        if key is not None and isinstance(body, Mapping) and key in body and value is None:
+            shape = f"'{key}' is null"
+        else:
+            shape = type(body).__name__ if key is None else f"no '{key}' list"
         raise ctx.malformed(f"expected a list of models, got {shape}")
+    ctx.check_size(len(value))
     return value
 
 
@@ -260,7 +297,9 @@ def build_model(
     """
     if not isinstance(model_id, str) or not model_id.strip():
         raise ItemError("item has no model id")
-    model_id = model_id.strip()
+    model_id, problem = checked_id(model_id)
+    if model_id is None:
+        raise ItemError(f"refused: the model id {problem}")
     feats = features or Features()
     if "chat" in feats.all():
         feats.add("streaming", inferred=True)

@@ -57,6 +57,36 @@ class DiscoveredModel:
     raw: dict[str, Any] = field(default_factory=dict)  # the provider's item, never credentials
     provenance: dict[str, str] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)  # outcome, method, at
+    #: every source's lifecycle claims, kept in Metadata (see registry_core.lifecycle_data)
+    lifecycle: dict[str, Any] = field(default_factory=dict)
+
+
+class Listing(list[DiscoveredModel]):
+    """What :func:`~registry_core.providers.discover_provider` returns: the models, plus what
+    was left out of them, for the run report.
+
+    - ``refused``: items not taken, with why (no id, an id with control characters …).
+    - ``duplicates``: ids listed more than once (the first was kept).
+    - ``warnings``: items kept with something dropped (an impossible price, a failed detail
+      call).
+    """
+
+    refused: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        models: list[DiscoveredModel],
+        *,
+        refused: tuple[str, ...] = (),
+        duplicates: tuple[str, ...] = (),
+        warnings: tuple[str, ...] = (),
+    ) -> Listing:
+        out = cls(models)
+        out.refused, out.duplicates, out.warnings = refused, duplicates, warnings
+        return out
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -30,13 +31,15 @@ from typing import Any, TypeVar
 import httpx
 
 from registry_core import records as R
-from registry_core.errors import ConfigError, RegistryError
+from registry_core.errors import ConfigError, RegistryError, UnavailableError
 from registry_core.http import HTTPPolicy, make_client, redact, scrub
+from registry_core.ids import checked_id
 from registry_core.providers._common import Context, key_env_name, make_context
 from registry_core.providers._registry import ProviderModule, module_for
 from registry_core.providers.base import (
     Credential,
     DiscoveredModel,
+    Listing,
     ProgressCallback,
     ProgressEvent,
 )
@@ -123,16 +126,75 @@ def without_credential(
     return kept
 
 
-def _finish(models: list[DiscoveredModel], credential: Credential) -> list[DiscoveredModel]:
-    """Drop duplicate ids, distrust a ``created`` shared by every row."""
+#: DiscoveredModel numeric attributes -> the registry field whose plausible range applies.
+_NUMBERS: dict[str, str] = {
+    "cost_per_1k": R.COST_PER_1K,
+    "output_cost_per_1k": R.OUTPUT_COST_PER_1K,
+    "max_tokens": R.MAX_TOKENS,
+    "max_output_tokens": R.MAX_OUTPUT_TOKENS,
+}
+_ID_FIELDS: dict[str, str] = {"alias_of": R.ALIAS_OF, "successor_model": R.SUCCESSOR_MODEL}
+
+
+def _at_the_door(model: DiscoveredModel) -> tuple[DiscoveredModel, list[str]]:
+    """``model`` without impossible numbers or unusable linked ids, and a warning for each."""
+    changes: dict[str, Any] = {}
+    notes: list[str] = []
+    for attr, column in _NUMBERS.items():
+        value = getattr(model, attr)
+        if value is None:
+            continue
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        problem = R.implausible(column, number)
+        if problem:
+            changes[attr] = None
+            notes.append(f"{model.model_id}: {problem}")
+    for attr, column in _ID_FIELDS.items():
+        value = getattr(model, attr)
+        if value is None:
+            continue
+        linked, problem = checked_id(value)
+        if problem:
+            notes.append(f"{model.model_id}: {column} refused: the id {problem}; left empty")
+        if linked != value:
+            changes[attr] = linked
+    if not changes:
+        return model, notes
+    dropped = {_NUMBERS.get(a) or _ID_FIELDS[a] for a, v in changes.items() if v is None}
+    provenance = {k: v for k, v in model.provenance.items() if k not in dropped}
+    return replace(model, **changes, provenance=provenance), notes
+
+
+def _finish(
+    models: list[DiscoveredModel], credential: Credential, ctx: Context
+) -> tuple[list[DiscoveredModel], dict[str, tuple[str, ...]]]:
+    """Refuse unusable ids, drop duplicate ids and impossible values, distrust a ``created``
+    shared by every row (the key is already out: :func:`without_credential`). Returns the models and what was left out (for
+    :class:`Listing`)."""
     seen: set[str] = set()
     unique: list[DiscoveredModel] = []
+    refused = list(ctx.skipped)
+    duplicates: list[str] = []
+    warnings = list(ctx.warnings)
     for m in models:
-        if m.model_id in seen:
-            log.warning("%s: %s listed twice; kept the first", credential.label, m.model_id)
+        model_id, problem = checked_id(m.model_id)  # adapters' alias rows come here unchecked
+        if model_id is None:
+            refused.append(f"{m.model_id[:80]!r}: refused: the model id {problem}")
             continue
-        seen.add(m.model_id)
+        if model_id in seen:
+            log.warning("%s: %s listed twice; kept the first", credential.label, model_id)
+            if model_id not in duplicates:
+                duplicates.append(model_id)
+            continue
+        seen.add(model_id)
+        m, notes = _at_the_door(m if model_id == m.model_id else replace(m, model_id=model_id))
+        warnings.extend(notes)
         unique.append(m)
+    for note in warnings[len(ctx.warnings) :]:
+        log.warning("%s: %s", credential.label, note)
     listed = [m for m in unique if "listed_as_alias_of" not in m.raw]
     dates = {m.release_date for m in listed}
     if len(listed) >= 3 and len(dates) == 1 and None not in dates:
@@ -145,7 +207,12 @@ def _finish(models: list[DiscoveredModel], credential: Credential) -> list[Disco
             )
             for m in unique
         ]
-    return unique
+    report = {
+        "refused": tuple(refused),
+        "duplicates": tuple(duplicates),
+        "warnings": tuple(warnings),
+    }
+    return unique, report
 
 
 async def _bounded(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
@@ -269,11 +336,15 @@ async def discover_provider(
     allow_http: bool = False,
     allowed_private_hosts: Sequence[str] = (),
     policy: HTTPPolicy | None = None,
-) -> list[DiscoveredModel]:
+    deadline_s: float | None = None,
+) -> Listing:
     """Every model ``credential`` can see, normalised, validated and (by default) enriched.
 
     Raises a :class:`RegistryError` subclass (auth, quota, rate limit, unavailable, malformed,
-    unsafe URL, config); never returns a partial list.
+    unsafe URL, config); never returns a partial list. The whole call (every page and every
+    per-model request) must finish within ``deadline_s`` (default ``policy.deadline_s``), else
+    it fails as unavailable. The :class:`Listing` returned also says which items were refused,
+    which ids were listed twice and which values were dropped.
 
     >>> import asyncio
     >>> from registry_core.testing.fake_providers import FakeProviderServer
@@ -305,18 +376,27 @@ async def discover_provider(
             allow_http=allow_http or base_policy.allow_http,
             allowed_private_hosts=(*base_policy.allowed_private_hosts, *allowed_private_hosts),
         )
-        async with _client_scope(client) as http_client:
-            ctx = make_context(
-                spec,
-                module.headers(credential),
-                http_client,
-                credential,
-                policy=policy,
-                on_page=emit.page,
-            )
-            listed = without_credential(await module.fetch_models(ctx), credential, ctx)
-            models = _finish(listed, credential)
-            models = await _validate(module, ctx, models, validate)
+        deadline = _deadline(policy.deadline_s if deadline_s is None else deadline_s, spec.id)
+        try:
+            async with asyncio.timeout(deadline), _client_scope(client) as http_client:
+                ctx = make_context(
+                    spec,
+                    module.headers(credential),
+                    http_client,
+                    credential,
+                    policy=policy,
+                    on_page=emit.page,
+                )
+                listed = without_credential(await module.fetch_models(ctx), credential, ctx)
+                models, left_out = _finish(listed, credential, ctx)
+                models = await _validate(module, ctx, models, validate)
+        except TimeoutError:
+            raise UnavailableError(
+                f"{spec.display_name} did not finish the listing within {deadline:g}s "
+                f"(after {emit.pages} page(s)); nothing was recorded",
+                provider=spec.id,
+                hint="try again later; the limit is REGISTRY_DISCOVERY_DEADLINE",
+            ) from None
         if enrich_from_catalog:
             models = _enrich(models)
     except RegistryError as exc:
@@ -332,12 +412,19 @@ async def discover_provider(
         emit("failed", message=f"internal error ({type(exc).__name__}); see the log")
         raise
     emit.models = len(models)
-    skipped = len(ctx.skipped)
-    emit(
-        "finished",
-        message=f"skipped {skipped} item(s) without a usable id" if skipped else None,
-    )
-    return models
+    skipped = len(left_out["refused"])
+    emit("finished", message=f"skipped {skipped} item(s) without a usable id" if skipped else None)
+    return Listing.of(models, **left_out)
+
+
+def _deadline(value: float, provider_id: str) -> float:
+    if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise ConfigError(
+            f"the discovery deadline must be a positive number of seconds, not {value!r}",
+            provider=provider_id,
+            hint="set REGISTRY_DISCOVERY_DEADLINE, e.g. 120s",
+        )
+    return float(value)
 
 
 async def discover_many(

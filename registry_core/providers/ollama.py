@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from registry_core.errors import NotFoundError
+from registry_core.errors import NotFoundError, RegistryError
 from registry_core.providers._common import (
     Context,
     Features,
@@ -81,8 +81,19 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
                 show = await ctx.http.post_json(ctx.url("/api/show"), {"model": name})
             except NotFoundError:
                 return item  # removed between the two calls: keep what the list said
+            except RegistryError as exc:
+                # one broken model must not sink the listing: keep what /api/tags said
+                ctx.warnings.append(
+                    f"{name[:100]!r}: /api/show failed ({exc.error_class}); kept from /api/tags "
+                    "without details"
+                )
+                return item
         if not isinstance(show, Mapping):
-            raise ctx.malformed(f"/api/show for {name} did not return an object")
+            ctx.warnings.append(
+                f"{name[:100]!r}: /api/show did not return an object; kept from /api/tags "
+                "without details"
+            )
+            return item
         # keep the raw small: the template, license and tensor list are kilobytes of noise
         kept = {k: show[k] for k in ("capabilities", "model_info", "details") if k in show}
         return {**item, "show": kept}

@@ -99,6 +99,8 @@ def _offset_from(link: Any) -> int | None:
 
 
 async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
+    stated: list[int] = []  # the last total_count the server gave
+
     async def page(cursor: str | None) -> tuple[list[Any], str | None]:
         offset = int(cursor or 0)
         params = {"offset": offset, "limit": PAGE_SIZE}
@@ -108,6 +110,7 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
         links = sub(body, "links")
         reached = offset + len(items)
         if isinstance(total, int) and not isinstance(total, bool):
+            stated[:] = [total]
             if reached >= total:
                 return items, None
             if not items:
@@ -120,7 +123,14 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
             return items, str(reached if linked is None else linked)
         return items, None
 
-    return parse_items(ctx, await paginate(ctx, page), parse_model)
+    items = await paginate(ctx, page)
+    if stated:
+        distinct = {i.get("id") for i in items if isinstance(i, Mapping)}
+        if len(distinct) < stated[0]:
+            raise ctx.malformed(
+                f"total_count is {stated[0]} but the pages hold {len(distinct)} distinct models"
+            )
+    return parse_items(ctx, items, parse_model)
 
 
 async def retrieve_all(ctx: Context) -> set[str]:

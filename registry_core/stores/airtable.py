@@ -10,7 +10,8 @@ Requests, and what they cost (Airtable allows 5 per second per base):
 - **Write**: only rows whose cells changed since the last read (diffed with Airtable's "empty and
   false are absent" rule), 10 per request, through ``performUpsert`` keyed on Provider ID + Model
   ID, so two instances writing at once never create duplicate rows. Rows read before are
-  addressed by record id; an empty cell is sent as an explicit clear.
+  addressed by record id. Only the cells a write changes are sent (an empty one as an explicit
+  clear); a cell it leaves alone is never sent, so nothing a person typed is cleared by accident.
 - **History**: append-only and idempotent by Event Key: keys are looked up first (one request
   per 100 keys) and only new events are written (upserted on Event Key, so a race cannot
   duplicate them either). Events are written only on change, so the table grows with changes.
@@ -19,8 +20,11 @@ Requests, and what they cost (Airtable allows 5 per second per base):
   :meth:`bump_version` is one upsert. :meth:`list_runs` never returns that row.
 
 Schema drift: if a person renamed or deleted a models-table field in Airtable's UI, reads carry
-on without it and report it as a warning; writes raise :class:`SchemaMismatchError` naming the
-field(s) and the repair command (``python -m registry_core setup-airtable``).
+on without it and report it as a warning; a write that would change it raises
+:class:`SchemaMismatchError` naming the field(s) and the repair command (``python -m
+registry_core setup-airtable``) before any request. Which fields are missing is learned again on
+every read and health check, never remembered: renamed back, a field is read and written again.
+A missing key field (Provider ID, Model ID) fails every read.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import requests
 from pyairtable import Table
 
 from registry_core import records as R
+from registry_core.airtable_setup import plan_for_schema
 from registry_core.config import AirtableSettings
 from registry_core.errors import ConfigError, RegistryError, SchemaMismatchError
 from registry_core.events import DiscoveryRun, HistoryEvent
@@ -73,6 +78,20 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 10  # Airtable's per-request record limit
 PAGE_SIZE = 100  # Airtable's largest page
 KEY_FIELDS = [R.PROVIDER_ID, R.MODEL_ID]
+#: Failures that mean Airtable cannot be used at all right now (health stops at the first).
+_OUTAGE = frozenset({"unavailable", "auth", "rate_limited", "quota"})
+
+
+def _registry_fields(names: Sequence[str]) -> list[str]:
+    """The registry fields among ``names`` as the registry spells them.
+
+    Airtable lower-cases the unknown names it lists for a formula ("provider id").
+
+    >>> _registry_fields(["provider id", "Notes", "Vendor"])
+    ['Provider ID', 'Notes']
+    """
+    spelled = {f.lower(): f for f in R.ALL_FIELDS}
+    return [spelled[n.lower()] for n in names if n.lower() in spelled]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +100,8 @@ class _Known:
 
     record_id: str
     record: ModelRecord
+    #: Registry fields the table lacked when the row was read: their cells are unknown.
+    missing: frozenset[str] = frozenset()
 
 
 class AirtableStore:
@@ -194,7 +215,7 @@ class AirtableStore:
     def list_models(self, provider_id: str | None = None) -> LoadResult:
         table = self.table_names["models"]
         formula = C.provider_formula(provider_id) if provider_id is not None else None
-        rows = self._read_models(formula, what=f"the table {table!r}")
+        rows, missing = self._read_models(formula, what=f"the table {table!r}")
         parsed: list[tuple[str, ModelRecord]] = []
         result = LoadResult()
         for row in rows:
@@ -209,7 +230,7 @@ class AirtableStore:
             wanted = provider_id.strip().lower()
             winners = [r for r in winners if r.provider_id == wanted]
         result.records = winners
-        for name in self._missing_fields:
+        for name in missing:
             result.warnings.append(
                 FieldWarning(
                     f"table {table}",
@@ -218,7 +239,8 @@ class AirtableStore:
                     f"`{SETUP_COMMAND}` or rename it back",
                 )
             )
-        known = {r.key: _Known(ref_of[id(r)], r) for r in winners}
+        absent = frozenset(missing)
+        known = {r.key: _Known(ref_of[id(r)], r, absent) for r in winners}
         with self._lock:
             if provider_id is None:
                 self._known = known
@@ -230,30 +252,40 @@ class AirtableStore:
                 self._known.update(known)
         return result
 
-    def _read_models(self, formula: str | None, *, what: str) -> list[dict[str, Any]]:
+    def _read_models(
+        self, formula: str | None, *, what: str
+    ) -> tuple[list[dict[str, Any]], list[str]]:
         """All rows (paged, 100 a page), asking for the registry's fields by name.
 
-        When Airtable says a field is unknown, the read is repeated without it (the schema, when
-        the token may read it, names every missing field at once).
+        Returns the rows and the registry fields the table lacks. That set is learned afresh on
+        every read, never carried over: a field renamed in the UI and renamed back is read (and
+        written) again at once. When Airtable says a field is unknown, the read is repeated
+        without it (the schema, when the token may read it, names every missing field at once).
+        A missing key field (Provider ID, Model ID) fails every read: without it no row can be
+        told apart, and an empty-looking registry would be a lie.
         """
-        for _ in range(len(R.ALL_FIELDS)):
-            fields = [f for f in R.ALL_FIELDS if f not in self._missing_fields]
+        missing: list[str] = []
+        if self._missing_fields:
+            # something was missing last time: one schema request tells whether it is back
+            missing = self._schema_missing_fields() or []
+        for _ in range(len(R.ALL_FIELDS) + 1):
+            self._missing_fields = list(missing)
+            lost_keys = [f for f in KEY_FIELDS if f in missing]
+            if lost_keys:
+                raise schema_mismatch(lost_keys, what=what)
+            fields = [f for f in R.ALL_FIELDS if f not in missing]
             try:
                 with self._call(what):
                     rows = self._models.all(page_size=PAGE_SIZE, fields=fields, formula=formula)
-                return [dict(r) for r in rows]
+                return [dict(r) for r in rows], missing
             except SchemaMismatchError as exc:
-                missing = self._schema_missing_fields() or exc.missing_fields
-                new = [m for m in missing if m in R.ALL_FIELDS and m not in self._missing_fields]
+                named = self._schema_missing_fields() or _registry_fields(exc.missing_fields)
+                new = [m for m in named if m not in missing]
                 if not new:
                     raise
-                self._missing_fields.extend(new)
-                if R.PROVIDER_ID in self._missing_fields or R.MODEL_ID in self._missing_fields:
-                    raise schema_mismatch(
-                        [f for f in KEY_FIELDS if f in self._missing_fields], what=what
-                    ) from None
+                missing.extend(new)
                 log.warning("Airtable table lacks field(s) %s; reading without them", new)
-        raise schema_mismatch(self._missing_fields, what=what)
+        raise schema_mismatch(missing, what=what)
 
     def _schema_missing_fields(self) -> list[str] | None:
         """Registry fields absent from the models table, per the Meta API; ``None`` if unreadable."""
@@ -274,6 +306,12 @@ class AirtableStore:
     # --- models: writes ---------------------------------------------------------------------
 
     def upsert_models(self, records: Sequence[ModelRecord]) -> UpsertResult:
+        """Write ``records``: per row only the columns that change (see ``cells_to_write``).
+
+        A column the table lacks (renamed or deleted in the UI), or lacked when the row was
+        read, is never written: a record that would change one is refused, with the field named,
+        before any request is sent.
+        """
         result = UpsertResult()
         if not self.writable or not records:
             return result
@@ -281,15 +319,35 @@ class AirtableStore:
         latest = {r.key: r for r in records}
         for record in latest.values():
             C.check_options(record)
-        self._ensure_known()
-        pending: list[tuple[ModelRecord, _Known | None]] = []
         with self._lock:
+            seen = {key: self._known.get(key) for key in latest}
+        self._ensure_known()
+        pending: list[tuple[ModelRecord, _Known | None, dict[str, Any]]] = []
+        refused: dict[str, None] = {}
+        with self._lock:
+            missing_now = set(self._missing_fields)
             for key, record in latest.items():
                 known = self._known.get(key)
-                if known is not None and not C.has_changed(known.record, record):
-                    result.unchanged += 1
+                before = seen.get(key)
+                if before is not None and known is not None and before.record_id != known.record_id:
+                    before = None
+                cells = C.cells_to_write(
+                    record,
+                    known.record if known is not None else None,
+                    before.record if before is not None and before is not known else None,
+                )
+                unknown = missing_now.union(
+                    known.missing if known is not None else (),
+                    before.missing if before is not None else (),
+                )
+                refused.update(dict.fromkeys(c for c in cells if c in unknown))
+                if cells:
+                    pending.append((record, known, cells))
                 else:
-                    pending.append((record, known))
+                    result.unchanged += 1
+        if refused:
+            what = f"the table {self.table_names['models']!r}"
+            raise schema_mismatch(list(refused), what=what)
         for batch in C.chunks(pending, BATCH_SIZE):
             created, updated = self._write_batch(batch)
             result.created += created
@@ -297,31 +355,33 @@ class AirtableStore:
         result.requests = self.counter.count - start
         return result
 
-    def _write_batch(self, batch: Sequence[tuple[ModelRecord, _Known | None]]) -> tuple[int, int]:
+    def _write_batch(
+        self, batch: Sequence[tuple[ModelRecord, _Known | None, dict[str, Any]]]
+    ) -> tuple[int, int]:
         what = f"the table {self.table_names['models']!r}"
-
-        def payload(use_ids: bool) -> list[dict[str, Any]]:
-            out: list[dict[str, Any]] = []
-            for record, known in batch:
-                item: dict[str, Any] = {"fields": C.cells_for_write(record)}
-                if use_ids and known is not None:
-                    item["id"] = known.record_id
-                out.append(item)
-            return out
-
-        typecast = C.needs_typecast(r for r, _ in batch)
+        payload = [
+            {"id": known.record_id, "fields": cells} if known is not None else {"fields": cells}
+            for _, known, cells in batch
+        ]
+        typecast = C.needs_typecast(r for r, _, _ in batch)
         try:
-            answer = self._upsert(self._models, payload(True), KEY_FIELDS, typecast, what)
+            answer = self._upsert(self._models, payload, KEY_FIELDS, typecast, what)
         except RegistryError as exc:
             if "ROW_DOES_NOT_EXIST" not in str(exc):
                 raise
-            # someone deleted a row since we read it: write it again by key
-            answer = self._upsert(self._models, payload(False), KEY_FIELDS, typecast, what)
+            # someone deleted a row since we read it: write it again by key, as a new row
+            again = [{"fields": C.cells_to_write(record, None)} for record, _, _ in batch]
+            absent_now = set(self._missing_fields)
+            lost = [c for a in again for c in a["fields"] if c in absent_now]
+            if lost:
+                raise schema_mismatch(list(dict.fromkeys(lost)), what=what) from None
+            answer = self._upsert(self._models, again, KEY_FIELDS, typecast, what)
         with self._lock:
+            absent = frozenset(self._missing_fields)
             for row in answer.get("records", []):
                 parsed = parse_row(row.get("fields") or {}, row_ref=str(row.get("id"))).record
                 if parsed is not None:
-                    self._known[parsed.key] = _Known(str(row["id"]), parsed)
+                    self._known[parsed.key] = _Known(str(row["id"]), parsed, absent)
         return len(answer.get("createdRecords", [])), len(answer.get("updatedRecords", []))
 
     def _upsert(
@@ -368,7 +428,8 @@ class AirtableStore:
         if early:
             outcome.events_written += self.append_events(early)
         replayed = {e.event_key for e in plan.replay}
-        current = self._current_rows(rows)
+        current, missing = self._current_rows(rows)
+        what = f"the table {self.table_names['models']!r}"
         pending: list[tuple[dict[str, Any], ModelRecord | None]] = []
         later: list[HistoryEvent] = []
         for row in rows:
@@ -389,6 +450,10 @@ class AirtableStore:
             if not resolved.write:
                 outcome.unchanged += 1
                 continue
+            lost = [column for column in resolved.write if column in missing]
+            if lost:
+                # never write (or clear) a field the table lacks now; nothing is written yet
+                raise schema_mismatch(lost, what=what)
             merged = parse_row(
                 apply_cells(found[1] if found else {}, resolved.write), row_ref="/".join(row.key)
             ).record
@@ -398,7 +463,6 @@ class AirtableStore:
             if found is not None:
                 item["id"] = found[0]
             pending.append((item, merged))
-        what = f"the table {self.table_names['models']!r}"
         for batch in C.chunks(pending, BATCH_SIZE):
             typecast = C.needs_typecast(m for _, m in batch if m is not None)
             answer = self._upsert(self._models, [i for i, _ in batch], KEY_FIELDS, typecast, what)
@@ -422,8 +486,9 @@ class AirtableStore:
 
     def _current_rows(
         self, rows: Sequence[RowWrite]
-    ) -> dict[tuple[str, str], tuple[str, dict[str, Any], ModelRecord]]:
-        """The rows as they are now: key -> (record id, cells, record); absent rows left out."""
+    ) -> tuple[dict[tuple[str, str], tuple[str, dict[str, Any], ModelRecord]], set[str]]:
+        """The rows as they are now: key -> (record id, cells, record), absent rows left out;
+        and the registry fields the table lacks now (learned afresh by the read)."""
         with self._lock:
             known = {row.key: self._known.get(row.key) for row in rows}
         wanted = {k for k in known}
@@ -431,13 +496,17 @@ class AirtableStore:
             (k.record_id if k is not None else None, key) for key, k in known.items()
         ]
         out: dict[tuple[str, str], tuple[str, dict[str, Any], ModelRecord]] = {}
+        missing: set[str] = set()
         ids_of = {k.record_id: key for key, k in known.items() if k is not None}
         for chunk in C.chunks(lookups, C.KEYS_PER_LOOKUP):
             formula = C.row_lookup_formula(
                 [rid for rid, _ in chunk if rid is not None],
                 [key for rid, key in chunk if rid is None],
             )
-            found = self._read_models(formula, what=f"the table {self.table_names['models']!r}")
+            found, lacking = self._read_models(
+                formula, what=f"the table {self.table_names['models']!r}"
+            )
+            missing.update(lacking)
             for raw in found:
                 cells = dict(raw.get("fields") or {})
                 record = parse_row(cells, row_ref=str(raw.get("id"))).record
@@ -447,7 +516,7 @@ class AirtableStore:
                 previous = out.get(record.key)
                 if previous is None or ids_of.get(rid) == record.key:
                     out[record.key] = (rid, cells, record)
-        return out
+        return out, missing
 
     # --- history ----------------------------------------------------------------------------
 
@@ -674,22 +743,64 @@ class AirtableStore:
     # --- health -----------------------------------------------------------------------------
 
     def health(self) -> StoreHealth:
+        """Reachability, the schema as setup checks it (types included), and record access.
+
+        The schema check is ``setup-airtable``'s own (:func:`plan_for_schema`): a missing table,
+        field or option, or a field whose type was changed in the UI, is named with what to run.
+        A token without the ``schema.bases:read`` scope gets the record checks only (missing
+        fields are still found; types cannot be).
+        """
         problems: list[str] = []
         reachable = True
         schema_ok = True
         fix: str | None = None
+        unchecked: str | None = None
+        try:
+            drift = self._schema_drift()
+        except RegistryError as exc:
+            if exc.error_class in _OUTAGE:  # one timeout is enough to say so
+                return StoreHealth(
+                    name=self.name,
+                    location=self.location,
+                    reachable=False,
+                    writable=False,
+                    schema_ok=False,
+                    problems=[str(exc)],
+                    fix=exc.hint,
+                )
+            drift = None
+            unchecked = (
+                "the token cannot read the base schema (add the schema.bases:read scope)"
+                if exc.error_class == "permission"
+                else str(exc)
+            )
+        except Exception as exc:  # health never raises
+            drift = None
+            unchecked = f"the base schema could not be read ({type(exc).__name__})"
+        checked_schema = drift is not None
+        skip: set[str] = set()
+        if drift is not None:
+            drift_problems, drift_fix, skip = drift
+            if drift_problems:
+                schema_ok = False
+                problems.extend(drift_problems)
+                fix = drift_fix
+        expected = {"models": S.MODELS_TABLE, "history": S.HISTORY_TABLE, "runs": S.RUNS_TABLE}
         for role, table in (
             ("models", self._models),
             ("history", self._history),
             ("runs", self._runs),
         ):
             name = self.table_names[role]
-            expected = {"models": S.MODELS_TABLE, "history": S.HISTORY_TABLE, "runs": S.RUNS_TABLE}
+            if name in skip:
+                continue
             try:
                 with self._call(f"the table {name!r}"):
                     table.first(fields=list(expected[role].field_names))
             except SchemaMismatchError as exc:
                 schema_ok = False
+                if checked_schema:
+                    continue  # the schema check named the missing fields already
                 missing = exc.missing_fields
                 if role == "models":
                     missing = self._schema_missing_fields() or missing
@@ -697,7 +808,7 @@ class AirtableStore:
                 fix = SETUP_COMMAND
             except RegistryError as exc:
                 problems.append(str(exc))
-                if exc.error_class in ("unavailable", "auth", "rate_limited", "quota"):
+                if exc.error_class in _OUTAGE:
                     reachable = False
                     fix = fix or exc.hint
                     break
@@ -707,6 +818,8 @@ class AirtableStore:
                 problems.append(f"table {name!r}: {type(exc).__name__}")
                 reachable = False
                 break
+        if reachable and unchecked is not None:
+            problems.append(f"field types were not checked: {unchecked}")
         return StoreHealth(
             name=self.name,
             location=self.location,
@@ -716,6 +829,44 @@ class AirtableStore:
             problems=problems,
             fix=fix,
         )
+
+    def _schema_drift(self) -> tuple[list[str], str | None, set[str]]:
+        """What ``setup-airtable --dry-run`` would report for this base, as health problems.
+
+        Returns ``(problems, fix, missing tables)``; raises :class:`RegistryError` when the
+        schema cannot be read. Re-learns which models-table fields are missing, for reads and
+        writes.
+        """
+        with self._call("the base schema"):
+            schema = self._api.base(self.base_id).schema(force=True)
+        plan = plan_for_schema(schema, self.table_names)
+        problems: list[str] = []
+        lacking: dict[str, list[str]] = {}
+        missing_tables: set[str] = set()
+        for action in plan.actions:
+            if action.kind == "create_table":
+                missing_tables.add(action.table)
+                problems.append(f"table {action.table!r} does not exist")
+            elif action.kind == "add_field" and action.field is not None:
+                lacking.setdefault(action.table, []).append(str(action.field["name"]))
+            elif action.field is not None:
+                options = ", ".join(repr(o) for o in action.options)
+                problems.append(
+                    f"{action.field['name']!r} in {action.table!r} lacks option(s) {options}"
+                )
+        for table, names in lacking.items():
+            problems.append(f"table {table!r} lacks field(s): {', '.join(names)}")
+        models = self.table_names["models"]
+        if models not in missing_tables:
+            self._missing_fields = list(lacking.get(models, []))
+        problems.extend(plan.problems)
+        fix: str | None = None
+        if plan.actions:
+            fix = SETUP_COMMAND
+        elif plan.problems:
+            # setup cannot change a field's type; the dry run shows what is left to do
+            fix = f"{SETUP_COMMAND} --dry-run"
+        return problems, fix, missing_tables
 
     def close(self) -> None:
         with contextlib.suppress(requests.RequestException):

@@ -75,6 +75,39 @@ def cells_for_write(record: ModelRecord) -> dict[str, Any]:
     return out
 
 
+def cells_to_write(
+    new: ModelRecord, current: ModelRecord | None, seen: ModelRecord | None = None
+) -> dict[str, Any]:
+    """The cells a write of ``new`` sends: only the columns it changes, never a stray clear.
+
+    ``current`` is the row as last read (``None``: not known to exist, so the write may create
+    it; only non-empty cells are sent, because a clear on a row another client just created
+    would wipe that client's cells). ``seen`` is the row as the caller saw it when the store
+    has read it again since; a column the caller left as it saw it is not written, so a value a
+    person typed in the meantime stays. An empty cell is sent as an explicit clear only when it
+    is a change.
+
+    >>> old = ModelRecord("openai", "gpt-4o", status="active", notes="typed by a person")
+    >>> cells_to_write(old.replace(status="deprecated"), old)
+    {'Status': 'deprecated'}
+    >>> cells_to_write(old.replace(notes=None), old)
+    {'Notes': None}
+    >>> sorted(cells_to_write(ModelRecord("openai", "o3"), None))
+    ['Model ID', 'Provider ID']
+    """
+    cells = cells_for_write(new)
+    after = comparable(new)
+    if current is None:
+        return {name: cells[name] for name in after}
+    before = comparable(current)
+    saw = comparable(seen) if seen is not None else before
+    return {
+        name: value
+        for name, value in cells.items()
+        if after.get(name) != before.get(name) and after.get(name) != saw.get(name)
+    }
+
+
 def check_options(record: ModelRecord) -> None:
     """Refuse a Status or Discovery Method that is not one of the seed's options.
 
@@ -175,7 +208,9 @@ def event_to_fields(event: HistoryEvent) -> dict[str, Any]:
         S.EVENT_RUN_ID: event.run_id,
         S.EVENT_SOURCE: event.source,
         S.EVENT_ACTOR: event.actor,
-        S.EVENT_DETAIL: json.dumps(event.detail, sort_keys=True, default=str, ensure_ascii=False)
+        S.EVENT_DETAIL: json.dumps(
+            event.detail, sort_keys=True, default=str, ensure_ascii=False, allow_nan=False
+        )
         if event.detail
         else None,
     }

@@ -300,7 +300,9 @@ def _error_body(response: requests.Response | None) -> tuple[str, str]:
 
 _UNKNOWN_FIELD = re.compile(r'Unknown field name: "(.*)"')
 _UNKNOWN_FIELDS_IN_FORMULA = re.compile(r"Unknown field names?: (.*)$")
-_FIELD_IN_MESSAGE = re.compile(r'[Ff]ield "([^"]+)"')
+#: Airtable words a refused value two ways: ``Field "Max Tokens" cannot accept the provided
+#: value`` and ``Cannot parse value "5" for field Max Tokens`` (the name unquoted, at the end).
+_FIELD_IN_MESSAGE = re.compile(r'[Ff]ield "([^"]+)"|for field "?(.+?)"?\.?\s*$')
 
 
 def _scrub(text: str, token: str | None) -> str:
@@ -412,13 +414,15 @@ def _translate_422(kind: str, message: str, said: str, *, what: str) -> Registry
         return schema_mismatch(names, what=what)
     if kind in {"INVALID_MULTIPLE_CHOICE_OPTIONS", "INVALID_VALUE_FOR_COLUMN"}:
         match = _FIELD_IN_MESSAGE.search(message)
+        name = (match.group(1) or match.group(2)) if match else None
         return SchemaMismatchError(
             f"Airtable refused a value in {what}{said}",
             missing_fields=[],
             status=422,
             hint=f"a field's type or options differ from what this package expects"
-            f"{' (' + match.group(1) + ')' if match else ''}; run `{SETUP_COMMAND}` to add missing "
-            "options, and check the field's type in Airtable",
+            f"{f' (field {name!r})' if name else ''}; run `{SETUP_COMMAND} --dry-run` to see "
+            f"which, `{SETUP_COMMAND}` to add missing options, and change a changed type back "
+            "in Airtable",
         )
     if "LIMIT" in kind or "record limit" in message.lower():
         return RecordCapError(

@@ -13,7 +13,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,6 +77,22 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+#: Opens a connection to the registry file: ``(path, busy timeout in seconds)``. It must be in
+#: autocommit mode (``isolation_level=None``): the store issues ``BEGIN IMMEDIATE`` itself.
+Connect = Callable[[Path, float], sqlite3.Connection]
+
+#: How long health waits for another writer's lock before calling the file busy.
+HEALTH_BUSY_S = 1.0
+
+_CORRUPT = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+_NO_ACCESS = frozenset({"SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "SQLITE_AUTH"})
+
+
+def connect_file(path: Path, timeout_s: float) -> sqlite3.Connection:
+    """The default :data:`Connect`: the file itself, read-write, created when missing."""
+    return sqlite3.connect(path, timeout=timeout_s, isolation_level=None)
+
+
 #: What the driver may raise on a write besides RegistryError (translated to StoreWriteError).
 _DRIVER_ERRORS = (sqlite3.Error, OSError, UnicodeError, ValueError, TypeError, OverflowError)
 
@@ -106,9 +122,12 @@ class SQLiteStore:
 
     name = "sqlite"
 
-    def __init__(self, path: Path | str, *, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self, path: Path | str, *, timeout_s: float = 30.0, connect: Connect = connect_file
+    ) -> None:
         self.path = Path(path)
         self.timeout_s = timeout_s
+        self._connect = connect
         self._local = threading.local()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +143,7 @@ class SQLiteStore:
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+            conn = self._connect(self.path, self.timeout_s)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
@@ -225,7 +244,9 @@ class SQLiteStore:
         now = format_datetime(datetime.now(UTC))
         with self._write() as conn:
             for (provider, model), record in latest.items():
-                cells = json.dumps(record.to_fields(omit_empty=True), sort_keys=True)
+                cells = json.dumps(
+                    record.to_fields(omit_empty=True), sort_keys=True, allow_nan=False
+                )
                 row = conn.execute(
                     "SELECT cells FROM models WHERE provider_id = ? AND model_id = ?",
                     (provider, model),
@@ -284,7 +305,9 @@ class SQLiteStore:
                 if not resolved.write:
                     outcome.unchanged += 1
                     continue
-                cells = json.dumps(apply_cells(raw or {}, resolved.write), sort_keys=True)
+                cells = json.dumps(
+                    apply_cells(raw or {}, resolved.write), sort_keys=True, allow_nan=False
+                )
                 if found is None:
                     conn.execute(
                         "INSERT INTO models (provider_id, model_id, cells, updated_at) "
@@ -352,7 +375,7 @@ class SQLiteStore:
                     event.run_id,
                     event.source,
                     event.actor,
-                    json.dumps(event.detail, sort_keys=True, default=str),
+                    json.dumps(event.detail, sort_keys=True, default=str, allow_nan=False),
                 ),
             )
             added += cursor.rowcount
@@ -417,7 +440,7 @@ class SQLiteStore:
                 run.run_id,
                 run.provider_id,
                 format_datetime(run.started_at),
-                json.dumps(run.to_dict(), sort_keys=True),
+                json.dumps(run.to_dict(), sort_keys=True, allow_nan=False),
             ),
         )
 
@@ -460,28 +483,114 @@ class SQLiteStore:
         return f"sqlite:{value}"
 
     def health(self) -> StoreHealth:
+        """Read the file, check its pages, and really try a write (rolled back); never raises.
+
+        A fresh connection is used, so the answer is about the file as it is now (deleted,
+        made read-only, corrupted), not about a connection opened while it was fine.
+        """
         try:
-            (version,) = self._read("PRAGMA user_version")[0]
-            self._read("SELECT COUNT(*) FROM models")
-        except Exception as exc:
+            return self._health()
+        except Exception as exc:  # health never raises
+            return self._unhealthy(
+                f"the SQLite registry at {self.path} could not be checked ({exc})",
+                "check REGISTRY_DB_PATH and the folder's permissions",
+            )
+
+    def _health(self) -> StoreHealth:
+        if not self.path.exists():
+            return self._unhealthy(
+                f"the SQLite registry file {self.path} is gone (deleted or moved?)",
+                "restore it from a backup, or restart the app to start an empty registry",
+            )
+        try:
+            conn = self._connect(self.path, min(self.timeout_s, HEALTH_BUSY_S))
+        except sqlite3.Error as exc:
+            return self._unhealthy(*self._explain(exc, "opened"))
+        try:
+            try:
+                (version,) = conn.execute("PRAGMA user_version").fetchone()
+                conn.execute("SELECT COUNT(*) FROM models").fetchone()
+                (check,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+            except sqlite3.Error as exc:
+                return self._unhealthy(*self._explain(exc, "read"))
+            if check != "ok":
+                return self._unhealthy(*self._explain(None, f"checked ({check})"))
+            problems: list[str] = []
+            fix: str | None = None
+            writable = self._can_write(conn, problems)
+            if not writable:
+                fix = (
+                    "make the file, its folder and its -wal/-shm files writable by the app's "
+                    "user, or set REGISTRY_DB_PATH to a writable place"
+                )
+            ok = int(version) == len(MIGRATIONS)
+            if not ok:
+                problems.append(f"schema version {version}, expected {len(MIGRATIONS)}")
+                fix = fix or "restart the app: migrations run when the store opens"
             return StoreHealth(
                 name=self.name,
                 location=self.location,
-                reachable=False,
-                writable=False,
-                schema_ok=False,
-                problems=[str(exc)],
-                fix="check REGISTRY_DB_PATH and the folder's permissions",
+                reachable=True,
+                writable=writable,
+                schema_ok=ok,
+                problems=problems,
+                fix=fix,
             )
-        ok = int(version) == len(MIGRATIONS)
+        finally:
+            conn.close()
+
+    def _can_write(self, conn: sqlite3.Connection, problems: list[str]) -> bool:
+        """Take the write lock and change a row, then roll back: the write SQLite would do."""
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("UPDATE registry_meta SET value = value WHERE key = 'version'")
+            finally:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            name = getattr(exc, "sqlite_errorname", "")
+            if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                problems.append(
+                    f"the SQLite registry at {self.path} is busy (another process is writing); "
+                    "write access was not checked"
+                )
+                return True
+            if name in _CORRUPT:
+                problems.append(f"the SQLite registry at {self.path} is corrupted ({exc})")
+            else:
+                problems.append(f"the SQLite registry at {self.path} is read-only ({exc})")
+            return False
+        return True
+
+    def _explain(self, exc: sqlite3.Error | None, doing: str) -> tuple[str, str]:
+        """The problem and the fix for a file that could not be ``doing`` (opened, read...)."""
+        name = getattr(exc, "sqlite_errorname", "") if exc is not None else "SQLITE_CORRUPT"
+        said = f" ({exc})" if exc is not None else ""
+        if name in _CORRUPT:
+            return (
+                f"the SQLite registry at {self.path} is corrupted: it could not be {doing}{said}",
+                "stop the app, move the file aside (keep it for recovery) and restore a backup, "
+                "or restart to start an empty registry",
+            )
+        if name in _NO_ACCESS:
+            return (
+                f"the SQLite registry at {self.path} cannot be {doing}: no access{said}",
+                "check REGISTRY_DB_PATH and that the app's user may read the file and its folder",
+            )
+        return (
+            f"the SQLite registry at {self.path} could not be {doing}{said}",
+            "check REGISTRY_DB_PATH and the folder's permissions",
+        )
+
+    def _unhealthy(self, problem: str, fix: str) -> StoreHealth:
         return StoreHealth(
             name=self.name,
             location=self.location,
-            reachable=True,
-            writable=True,
-            schema_ok=ok,
-            problems=[] if ok else [f"schema version {version}, expected {len(MIGRATIONS)}"],
-            fix=None if ok else "restart the app: migrations run when the store opens",
+            reachable=False,
+            writable=False,
+            schema_ok=False,
+            problems=[problem],
+            fix=fix,
         )
 
     # --- refresh leases ---------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pages._ui.safe import plain
+
 from .conftest import ANTHROPIC_KEY, OPENAI_KEY, all_text
 
 
@@ -25,10 +27,10 @@ def test_discover_one_provider_shows_the_diff_and_updates_browse(
     assert not at.exception
     assert at.get("expandable") or at.status
     # one label for the credential, and the provider is not repeated in the sentence
-    assert at.success[0].value.startswith("**OpenAI (default)**: 3 models listed, 1 added")
+    assert plain(at.success[0].value).startswith("**OpenAI (default)**: 3 models listed, 1 added")
     assert at.success[0].value.count("OpenAI") == 1
-    assert "OpenAI (default): ok, 3 models" in [w.value for w in at.status[0].markdown]
-    expander_labels = [e.label for e in at.expander]
+    assert "OpenAI (default): ok, 3 models" in [plain(w.value) for w in at.status[0].markdown]
+    expander_labels = [plain(e.label) for e in at.expander]
     assert any(
         label.startswith("Changes for OpenAI (default): 1 added") for label in expander_labels
     )
@@ -49,12 +51,12 @@ def test_discover_all_reports_failures_in_plain_language(
 ) -> None:
     at = app("discover")
     at.button(key="discover_all").click().run()
-    errors = [e.value for e in at.error]
+    errors = [plain(e.value) for e in at.error]
     assert any(
         "the Anthropic key was rejected (401)" in e and "ANTHROPIC_API_KEY" in e for e in errors
     ), errors
     # the same labels as after one provider's button
-    assert [s.value.split(":")[0] for s in at.success] == ["**OpenAI (default)**"]
+    assert [plain(s.value).split(":")[0] for s in at.success] == ["**OpenAI (default)**"]
     assert any(e.startswith("**Anthropic (default)**: the Anthropic key") for e in errors)
     assert ANTHROPIC_KEY not in all_text(at)
 

@@ -77,6 +77,41 @@ def test_registry_and_provider_down_at_once(
     assert fixed.list_models().tier == "registry"
 
 
+def test_airtable_down_every_page_says_so_and_status_claims_nothing_else(
+    standin: AirtableStandIn,
+    base_id: str,
+    make_airtable_service: ServiceMaker,
+    settings: Settings,
+    dashboard: Callable[..., Any],
+) -> None:
+    """Pages showing data cached before the outage still carry the banner; Status says only
+    "NOT reachable" (no schema or writability claim, no "To fix, run:" over a hint)."""
+    live = replace(settings, version_check_s=0.0)
+    svc = make_airtable_service(live)
+    assert svc.get_available_models("openai").tier == "api"
+    at = dashboard(svc, "browse")
+
+    def banner() -> list[str]:
+        return [w.value for w in at.warning if "Airtable registry is unreachable" in w.value]
+
+    assert not banner()
+    standin.inject_fault("error", status=503, count=10_000, base=base_id)
+    at.run()
+    assert not at.exception
+    [said] = banner()
+    assert "registry's data as last read" in said and "old)" in said
+    assert "served from the registry ·" not in page_text(at)
+    at.switch_page("pages/model.py").run()
+    assert not at.exception and len(banner()) == 1
+    at.switch_page("pages/status.py").run()
+    assert not at.exception and len(banner()) == 1
+    text = page_text(at)
+    assert ": NOT reachable" in text
+    assert "schema incomplete" not in text and "read-only" not in text
+    assert "To fix, run:" not in text and not at.code
+    standin.clear_faults()
+
+
 def _refresh(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "registry_core", "refresh", "openai"],

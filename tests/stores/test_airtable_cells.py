@@ -162,3 +162,30 @@ def test_chunks() -> None:
         list(range(10, 20)),
         [20, 21, 22],
     ]
+
+
+TYPED = BASE.replace(status="active", notes="typed by a person")
+
+
+@pytest.mark.parametrize(
+    ("new", "current", "seen", "sent"),
+    [
+        # a row not known to exist: only its non-empty cells (never a clear)
+        (BASE, None, None, {R.PROVIDER_ID, R.MODEL_ID, R.MODEL_NAME, R.COST_PER_1K}),
+        # a known row: only the changed columns
+        (TYPED.replace(status="deprecated"), TYPED, None, {R.STATUS}),
+        (TYPED, TYPED, None, set()),
+        (TYPED.replace(notes=None), TYPED, None, {R.NOTES}),  # a clear that was meant
+        (TYPED.replace(available=True), TYPED, None, {R.AVAILABLE}),
+        # the row changed since the caller read it: columns the caller left alone stay
+        (BASE.replace(status="deprecated"), TYPED, BASE, {R.STATUS}),
+        (BASE.replace(status="active"), TYPED, BASE, set()),  # already so: nothing to send
+    ],
+)
+def test_cells_to_write_sends_only_the_columns_a_write_changes(
+    new: ModelRecord, current: ModelRecord | None, seen: ModelRecord | None, sent: set[str]
+) -> None:
+    cells = C.cells_to_write(new, current, seen)
+    assert set(cells) == sent
+    if R.NOTES in cells:
+        assert cells[R.NOTES] is None

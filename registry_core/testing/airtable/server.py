@@ -20,7 +20,7 @@ from typing import Any
 from registry_core.testing.airtable import cells, meta, writes
 from registry_core.testing.airtable.handler import StandInHTTPServer
 from registry_core.testing.airtable.limits import Fault, LoggedRequest
-from registry_core.testing.airtable.model import Base, Table
+from registry_core.testing.airtable.model import Base, Table, field_from_spec
 from registry_core.testing.airtable.state import ALL_SCOPES, State, TokenGrant
 
 DEFAULT_TOKEN = "patLocalStandInToken.dev"
@@ -208,6 +208,43 @@ class AirtableStandIn:
         with self.state.lock:
             fdef = self._field(base_id, table, old)
             fdef.name = new
+        self.state.save()
+
+    def change_field_type(
+        self,
+        base_id: str,
+        table: str,
+        name: str,
+        new_type: str,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Change a field's type as a person would in the Airtable UI (the API cannot).
+
+        Stored cells are converted the way the UI converts them to text (numbers and dates
+        become their text, lists are joined with ", "); to any other type a cell that does not
+        convert is cleared.
+        """
+        with self.state.lock:
+            t = self._table(base_id, table)
+            fdef = self._field(base_id, table, name)
+            others = [f for f in t.fields if f is not fdef]
+            spec = {"name": fdef.name, "type": new_type, "options": dict(options or {}) or None}
+            made = field_from_spec({k: v for k, v in spec.items() if v is not None}, others)
+            fdef.type, fdef.options = made.type, made.options
+            for record in t.records.values():
+                if fdef.id not in record.cells:
+                    continue
+                value = record.cells.pop(fdef.id)
+                if new_type in cells.TEXT_TYPES:
+                    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+                    record.cells[fdef.id] = text
+                    continue
+                try:
+                    converted = cells.normalize(fdef, value, typecast=True)
+                except Exception:  # the UI clears what it cannot convert
+                    continue
+                if converted is not None:
+                    record.cells[fdef.id] = converted
         self.state.save()
 
     def delete_field(self, base_id: str, table: str, name: str) -> None:

@@ -1,0 +1,73 @@
+"""Strict JSON in and out: bounded nesting on read, no ``NaN`` / ``Infinity`` either way.
+
+Python's :mod:`json` reads ``1e400`` as ``inf``, accepts ``NaN`` and ``Infinity`` and writes
+them back, which no other JSON reader (SQLite's JSON functions, browsers, ``jq``) accepts. It
+also recurses once per nesting level, so a few kilobytes of ``[[[[…`` end in
+``RecursionError``.
+
+- :func:`loads` refuses text nested deeper than ``max_depth`` (checked on the raw text before
+  parsing) and keeps a non-finite number as the text the sender wrote (``"1e400"``), so what
+  was read can always be written again.
+- :func:`dumps` is :func:`json.dumps` with ``allow_nan=False``; :func:`finite` replaces any
+  non-finite float in a value by its text first, for values that came from elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from itertools import accumulate
+from typing import Any
+
+#: Deepest nesting accepted from outside. Provider listings nest five or six levels.
+MAX_DEPTH = 64
+
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\x00\x00")
+
+
+class TooDeepError(ValueError):
+    """The JSON text nests deeper than allowed."""
+
+
+def nesting_depth(content: bytes | str) -> int:
+    """The deepest ``[`` / ``{`` nesting in JSON text (brackets inside strings ignored)."""
+    data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    # drop escaped backslashes, then escaped quotes: every quote left opens or closes a string
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[0::2])
+    steps = outside.translate(None, _NOT_BRACKET).translate(_STEP)
+    return max(accumulate(1 if step else -1 for step in steps), default=0)
+
+
+def _keep_float(text: str) -> Any:
+    number = float(text)
+    return number if math.isfinite(number) else text
+
+
+def _keep_constant(text: str) -> str:
+    return text  # NaN, Infinity, -Infinity: kept as the words the sender wrote
+
+
+def loads(content: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
+    """Parse JSON text; :class:`TooDeepError` past ``max_depth``, ``ValueError`` if not JSON."""
+    depth = nesting_depth(content)
+    if depth > max_depth:
+        raise TooDeepError(f"nested {depth} levels deep (at most {max_depth} are read)")
+    return json.loads(content, parse_float=_keep_float, parse_constant=_keep_constant)
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by its text (``inf`` -> ``"inf"``)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def dumps(value: Any, **kwargs: Any) -> str:
+    """:func:`json.dumps` that refuses ``NaN`` and ``Infinity`` (``ValueError``)."""
+    return json.dumps(value, allow_nan=False, **kwargs)
