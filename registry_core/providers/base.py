@@ -57,6 +57,11 @@ class DiscoveredModel:
     raw: dict[str, Any] = field(default_factory=dict)  # the provider's item, never credentials
     provenance: dict[str, str] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)  # outcome, method, at
+    # cache prices (USD per 1K tokens) and facts kept in Metadata (issue 14): the row's kind,
+    # an input limit apart from the context, per-image/per-second prices, the base inferred from
+    cache_read_cost_per_1k: float | None = None
+    cache_write_cost_per_1k: float | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 class Listing(list[DiscoveredModel]):
