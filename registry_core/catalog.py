@@ -80,6 +80,8 @@ CATALOG_FIELDS: tuple[str, ...] = (
     rf.MODEL_NAME,
     rf.COST_PER_1K,
     rf.OUTPUT_COST_PER_1K,
+    rf.CACHE_READ_COST_PER_1K,
+    rf.CACHE_WRITE_COST_PER_1K,
     rf.MAX_TOKENS,
     rf.MAX_OUTPUT_TOKENS,
     rf.FEATURES,
@@ -279,6 +281,8 @@ def build_record(
         rf.STATUS: entry.status,
         rf.COST_PER_1K: entry.cost_per_1k if with_costs else None,
         rf.OUTPUT_COST_PER_1K: entry.output_cost_per_1k if with_costs else None,
+        rf.CACHE_READ_COST_PER_1K: entry.cache_read_per_1k if with_costs else None,
+        rf.CACHE_WRITE_COST_PER_1K: entry.cache_write_per_1k if with_costs else None,
         rf.MAX_TOKENS: entry.max_tokens,
         # an embedding model's "output" limit is its vector size, not a token count
         rf.MAX_OUTPUT_TOKENS: None if entry.is_embedding else entry.max_output_tokens,

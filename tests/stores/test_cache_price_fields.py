@@ -68,3 +68,12 @@ def test_sqlite_keeps_cache_prices(tmp_path) -> None:
     loaded = store.list_models().records[0]
     assert (loaded.cache_read_cost_per_1k, loaded.cache_write_cost_per_1k) == (0.0005, 0.00625)
     assert record.to_dict()["cache_write_cost_per_1k"] == 0.00625  # the Python API
+
+
+def test_seeded_rows_carry_the_catalogs_cache_prices() -> None:
+    from registry_core.catalog import load_catalog
+
+    seeded = {r.model_id: r for r in load_catalog().records_for("anthropic")}
+    opus = seeded["claude-opus-4-6"]
+    assert (opus.cache_read_cost_per_1k, opus.cache_write_cost_per_1k) == (0.0005, 0.00625)
+    assert opus.provenance[R.CACHE_WRITE_COST_PER_1K] == "catalog"
