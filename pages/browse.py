@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import _ui as ui
+from registry_core.cells import data_age
 from registry_core.frames import model_ref
 from registry_core.records import ModelRecord
 
@@ -22,7 +23,7 @@ ui.banners(view)
 st.caption(
     f"{flt.describe(len(table.keys))} (of {table.total:,}) · from {ui.store_label(b)}, "
     f"served from {ui.banner.served_label(b, view.tier)} · "
-    f"data {ui.human_age(view.age_s())}"
+    f"data {data_age(view.age_s())}"
 )
 
 cols = st.columns(5)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from pages import _ui as ui
 from registry_core.filters import provider_label
+from registry_core.provider_table import enable_hint
 
 VALIDATION_MODES = {
     "none": "Listing only (free): a successful listing proves the key",
@@ -31,7 +32,7 @@ st.dataframe(
                 "Provider": provider_label(p),
                 "Credentials": ", ".join(configured.get(p, [])),
                 "Configured": bool(configured.get(p)),
-                "To configure": "" if configured.get(p) else f"set {p.upper()}_API_KEY",
+                "To configure": "" if configured.get(p) else enable_hint(p),
             }
             for p in providers
         ]

@@ -20,7 +20,7 @@ from typing import Any
 
 from registry_core.config import Settings, parse_duration
 from registry_core.records import FEATURE_OPTIONS
-from registry_core.resolver import RunReport
+from registry_core.resolution import RunReport
 
 CHECK_EXIT: dict[str, int] = {
     "ok": 0,

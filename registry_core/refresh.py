@@ -44,8 +44,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from registry_core.cells import human_age
 from registry_core.errors import RegistryError
-from registry_core.resolver import RunReport, human_age, provider_name
+from registry_core.provider_table import display_name
+from registry_core.resolution import RunReport
 from registry_core.stores.base import RegistryStore
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def refresh(
                     f"{provider_id}/*",
                     "skipped",
                     None,
-                    message=f"{provider_name(provider_id)}: listed {age} ago; not due yet",
+                    message=f"{display_name(provider_id)}: listed {age} ago; not due yet",
                 )
     todo = [p for p in wanted if p not in skipped]
     done = service.discover(todo, trigger=trigger) if todo else []

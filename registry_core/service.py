@@ -17,7 +17,6 @@ one process-wide service built from the environment.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -28,11 +27,13 @@ from typing import Any
 from registry_core import advice
 from registry_core.advice import ModelCheck, Recommendation
 from registry_core.cache import ResolutionCache
+from registry_core.cells import cell, format_datetime
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, NotFoundError, RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent, make_event_key
-from registry_core.merge import cell
+from registry_core.provider_table import enable_hint
 from registry_core.providers.base import Credential, ProgressCallback
+from registry_core.providers.credentials import credentials_from_env
 from registry_core.records import (
     ATTR_BY_FIELD,
     COST_PER_1K,
@@ -49,19 +50,13 @@ from registry_core.records import (
     SUCCESSOR_MODEL,
     FieldWarning,
     ModelRecord,
-    format_datetime,
     parse_row,
     utcnow,
 )
-from registry_core.resolver import (
-    CatalogFn,
-    DiscoverFn,
-    Resolution,
-    Resolver,
-    RunReport,
-    describe_failure,
-)
+from registry_core.resolution import Resolution, RunReport, describe_failure
+from registry_core.resolver import CatalogFn, DiscoverFn, Resolver
 from registry_core.stores.base import RegistryStore, StoreHealth
+from registry_core.stores.factory import open_store
 
 log = logging.getLogger(__name__)
 
@@ -95,32 +90,6 @@ class EditRejectedError(RegistryError, ValueError):
     error_class = "edit_rejected"
 
 
-def _open_store(settings: Settings) -> RegistryStore:
-    try:
-        factory = importlib.import_module("registry_core.stores.factory")
-    except ModuleNotFoundError:
-        from registry_core.stores.sqlite import SQLiteStore
-
-        return SQLiteStore(settings.db_path)
-    store: RegistryStore = factory.open_store(settings)
-    return store
-
-
-def _env_credentials(settings: Settings) -> list[Credential]:
-    """Configured credentials: the providers package's reader, or ``<PROVIDER>_API_KEY``."""
-    try:
-        providers = importlib.import_module("registry_core.providers")
-        reader = providers.credentials_from_env
-    except (ModuleNotFoundError, AttributeError):
-        return [
-            Credential(p, "default", secret=settings.env[f"{p.upper()}_API_KEY"])
-            for p in settings.providers
-            if settings.env.get(f"{p.upper()}_API_KEY")
-        ]
-    found: list[Credential] = list(reader(settings.env))
-    return found
-
-
 class ModelRegistryService:
     """The registry for one process: resolver, store and settings, behind plain methods."""
 
@@ -135,7 +104,7 @@ class ModelRegistryService:
         self.store = store
         self.settings = settings
         self.resolver = resolver
-        self._credentials_fn = credentials or (lambda: _env_credentials(settings))
+        self._credentials_fn = credentials or (lambda: credentials_from_env(settings.env))
         self._credentials: list[Credential] | None = None
         # (provider, key, base URL, name) -> (credential, primary); keys only as dict keys
         self._resolved: dict[tuple[str | None, ...], tuple[Credential, bool]] = {}
@@ -157,7 +126,7 @@ class ModelRegistryService:
         Every collaborator can be injected; the defaults import the real ones lazily.
         """
         settings = settings or Settings.from_env()
-        store = store if store is not None else _open_store(settings)
+        store = store if store is not None else open_store(settings)
         resolver = Resolver(
             store,
             settings=settings,
@@ -330,7 +299,7 @@ class ModelRegistryService:
                 error = ConfigError(
                     f"no credential is configured for {provider_id}",
                     provider=provider_id,
-                    hint=f"set {provider_id.upper()}_API_KEY",
+                    hint=enable_hint(provider_id),
                 )
                 groups.append(
                     RunReport(

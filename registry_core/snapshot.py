@@ -30,7 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from registry_core.records import ModelRecord, format_datetime, record_from_dict
+from registry_core.cells import format_datetime
+from registry_core.records import ModelRecord, record_from_dict
 
 log = logging.getLogger(__name__)
 

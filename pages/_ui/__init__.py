@@ -40,6 +40,7 @@ import streamlit as st
 
 from pages._ui import banner
 from registry_core.access import ANONYMOUS, EDITORS_KEY, is_editor, parse_editors
+from registry_core.cells import data_age
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent
@@ -734,19 +735,6 @@ def current_filter() -> RegistryFilter:
     )
 
 
-def human_age(seconds: float | None) -> str:
-    """``"just now"``, ``"5 min old"``, ``"3 h old"``, ``"2 days old"``; ``None``: never verified."""
-    if seconds is None:
-        return "not verified yet"
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min old"
-    if seconds < 2 * 86400:
-        return f"{int(seconds // 3600)} h old"
-    return f"{int(seconds // 86400)} days old"
-
-
 def store_label(b: Boot) -> str:
     if b.settings is not None and b.settings.airtable.enabled:
         return f"Airtable ({b.settings.airtable.mode})"
@@ -765,7 +753,7 @@ def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
         return
     st.sidebar.caption(flt.describe(shown))
     st.sidebar.caption(
-        f"Store: **{store_label(b)}** · data {human_age(view.age_s())} · "
+        f"Store: **{store_label(b)}** · data {data_age(view.age_s())} · "
         f"served from {banner.served_label(b, view.tier)}"
     )
     who = user_email()

@@ -12,7 +12,7 @@ credentials come from :func:`credentials_from_env`.
 from __future__ import annotations
 
 from registry_core.http import HTTPPolicy
-from registry_core.providers._common import ProviderSpec
+from registry_core.provider_table import ProviderSpec
 from registry_core.providers._registry import MODULES, PROVIDERS, module_for
 from registry_core.providers.base import (
     Credential,

@@ -20,24 +20,10 @@ from registry_core import records as R
 from registry_core.errors import MalformedResponseError
 from registry_core.http import ProviderHTTP, join_url
 from registry_core.ids import checked_id
+from registry_core.provider_table import ProviderSpec
 from registry_core.providers.base import Credential, DiscoveredModel
 
 log = logging.getLogger("registry_core.providers")
-
-
-@dataclass(frozen=True)
-class ProviderSpec:
-    """What the registry knows about a provider before calling it."""
-
-    id: str
-    display_name: str
-    key_env: tuple[str, ...]  # env vars for the key, first found wins
-    base_url_env: tuple[str, ...]  # env vars that override the base URL
-    default_base_url: str | None
-    key_required: bool = True
-    has_retrieve: bool = False  # validate="retrieve" makes a free per-model call
-    has_probe: bool = True  # validate="probe" can send a 1-token chat request
-    docs_url: str = ""
 
 
 class ItemError(ValueError):

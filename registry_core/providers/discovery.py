@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import httpx
 
 from registry_core import records as R
+from registry_core.cells import format_datetime
 from registry_core.errors import ConfigError, RegistryError, UnavailableError
 from registry_core.http import HTTPPolicy, make_client, redact, scrub
 from registry_core.ids import checked_id
@@ -43,7 +44,7 @@ from registry_core.providers.base import (
     ProgressCallback,
     ProgressEvent,
 )
-from registry_core.records import format_datetime, utcnow
+from registry_core.records import utcnow
 
 log = logging.getLogger("registry_core.providers")
 
@@ -297,7 +298,7 @@ async def _validate(
 
 
 def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
-    """Fill what the provider did not report from the bundled catalog (if that module exists)."""
+    """Fill what the provider did not report from the bundled catalog."""
     from registry_core import enrich as enrich_module
     from registry_core.catalog import load_catalog
 

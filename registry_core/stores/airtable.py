@@ -45,8 +45,20 @@ from pyairtable import Table
 
 from registry_core import records as R
 from registry_core.airtable_setup import plan_for_schema
+from registry_core.cells import format_datetime
 from registry_core.config import AirtableSettings
-from registry_core.errors import ConfigError, RegistryError, SchemaMismatchError
+from registry_core.errors import (
+    AuthError,
+    ConfigError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitedError,
+    RecordGoneError,
+    RegistryError,
+    SchemaMismatchError,
+    UnavailableError,
+)
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.records import FieldWarning, LoadResult, ModelRecord, parse_row, utcnow
 from registry_core.stores import airtable_cells as C
@@ -67,7 +79,7 @@ BATCH_SIZE = 10  # Airtable's per-request record limit
 PAGE_SIZE = 100  # Airtable's largest page
 KEY_FIELDS = [R.PROVIDER_ID, R.MODEL_ID]
 #: Failures that mean Airtable cannot be used at all right now (health stops at the first).
-_OUTAGE = frozenset({"unavailable", "auth", "rate_limited", "quota"})
+_OUTAGE = (UnavailableError, AuthError, RateLimitedError, QuotaExceededError)
 
 
 def _registry_fields(names: Sequence[str]) -> list[str]:
@@ -344,9 +356,7 @@ class AirtableStore:
         typecast = C.needs_typecast(r for r, _, _ in batch)
         try:
             answer = self._upsert(self._models, payload, KEY_FIELDS, typecast, what)
-        except RegistryError as exc:
-            if "ROW_DOES_NOT_EXIST" not in str(exc):
-                raise
+        except RecordGoneError:
             # someone deleted a row since we read it: write it again by key, as a new row
             again = [{"fields": C.cells_to_write(record, None)} for record, _, _ in batch]
             absent_now = set(self._missing_fields)
@@ -484,7 +494,7 @@ class AirtableStore:
         fields = {
             S.RUN_ID: S.VERSION_MARKER_RUN_ID,
             S.RUN_PROVIDER_ID: "registry",
-            S.RUN_STARTED_AT: R.format_datetime(now),
+            S.RUN_STARTED_AT: format_datetime(now),
             S.RUN_MESSAGE: token,
         }
         what = f"the version marker in {self.table_names['runs']!r}"
@@ -509,7 +519,7 @@ class AirtableStore:
         try:
             drift = self._schema_drift()
         except RegistryError as exc:
-            if exc.error_class in _OUTAGE:  # one timeout is enough to say so
+            if isinstance(exc, _OUTAGE):  # one timeout is enough to say so
                 return StoreHealth(
                     name=self.name,
                     location=self.location,
@@ -522,7 +532,7 @@ class AirtableStore:
             drift = None
             unchecked = (
                 "the token cannot read the base schema (add the schema.bases:read scope)"
-                if exc.error_class == "permission"
+                if isinstance(exc, PermissionDeniedError)
                 else str(exc)
             )
         except Exception as exc:  # health never raises
@@ -559,12 +569,14 @@ class AirtableStore:
                 fix = SETUP_COMMAND
             except RegistryError as exc:
                 problems.append(str(exc))
-                if exc.error_class in _OUTAGE:
+                if isinstance(exc, _OUTAGE):
                     reachable = False
                     fix = fix or exc.hint
                     break
                 schema_ok = False
-                fix = SETUP_COMMAND if exc.error_class in ("permission", "not_found") else fix
+                fix = (
+                    SETUP_COMMAND if isinstance(exc, PermissionDeniedError | NotFoundError) else fix
+                )
             except Exception as exc:  # health never raises
                 problems.append(f"table {name!r}: {type(exc).__name__}")
                 reachable = False

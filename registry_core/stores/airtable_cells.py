@@ -15,9 +15,10 @@ from typing import Any
 from pyairtable import formulas as F
 
 from registry_core import records as R
+from registry_core.cells import format_datetime, is_empty_cell
 from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent
-from registry_core.records import ModelRecord, format_datetime, is_empty_cell
+from registry_core.records import ModelRecord
 from registry_core.stores import airtable_schema as S
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from registry_core.cells import format_datetime
 from registry_core.errors import UnavailableError
 from registry_core.events import DiscoveryRun, HistoryEvent
-from registry_core.records import LoadResult, ModelRecord, format_datetime, parse_rows
+from registry_core.records import LoadResult, ModelRecord, parse_rows
 from registry_core.stores.base import StoreHealth, UpsertResult
 
 #: Versioned schema migrations; ``PRAGMA user_version`` is the index of the last one applied.
