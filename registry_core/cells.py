@@ -33,11 +33,11 @@ def as_utc(value: datetime) -> datetime:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def parse_instant(value: Any) -> datetime | None:
-    """ISO 8601 text (``…Z``, an offset, or none: UTC) as an aware UTC datetime; else ``None``.
+def parse_iso(value: Any) -> datetime | None:
+    """ISO 8601 text (a trailing ``Z`` included) as written, offset kept; else ``None``.
 
-    >>> parse_instant("2026-01-02"), parse_instant("soon"), parse_instant(None)
-    (datetime.datetime(2026, 1, 2, 0, 0, tzinfo=datetime.timezone.utc), None, None)
+    >>> parse_iso("2026-01-01T23:00:00-05:00").date()
+    datetime.date(2026, 1, 1)
     """
     if not isinstance(value, str):
         return None
@@ -45,9 +45,19 @@ def parse_instant(value: Any) -> datetime | None:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
-        return as_utc(datetime.fromisoformat(text))
+        return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """ISO 8601 text (``…Z``, an offset, or none: UTC) as an aware UTC datetime; else ``None``.
+
+    >>> parse_instant("2026-01-02"), parse_instant("soon"), parse_instant(None)
+    (datetime.datetime(2026, 1, 2, 0, 0, tzinfo=datetime.timezone.utc), None, None)
+    """
+    parsed = parse_iso(value)
+    return as_utc(parsed) if parsed is not None else None
 
 
 def is_empty(value: Any) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 
 from registry_core import records as rf
 from registry_core.catalog import Catalog, CatalogMatch, load_catalog
+from registry_core.cells import is_empty
 from registry_core.providers.base import DiscoveredModel
 
 #: DiscoveredModel attribute -> registry field name, for every field a provider may report.
@@ -51,10 +52,6 @@ FILLABLE: tuple[str, ...] = (
 )
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or value == () or value == [] or value == ""
-
-
 def enrich(
     model: DiscoveredModel,
     catalog: Catalog | None = None,
@@ -74,7 +71,7 @@ def enrich(
     """
     provenance = dict(model.provenance)
     for attr, name in PROVIDER_FIELDS.items():
-        if not _is_empty(getattr(model, attr)):
+        if not is_empty(getattr(model, attr)):
             provenance.setdefault(name, "provider")
 
     if match is None:
@@ -84,10 +81,10 @@ def enrich(
         origin = "inferred" if match.inferred else "catalog"
         source = match.record
         for attr in FILLABLE:
-            if not _is_empty(getattr(model, attr)):
+            if not is_empty(getattr(model, attr)):
                 continue
             value = getattr(source, attr)
-            if _is_empty(value):
+            if is_empty(value):
                 continue
             changes[attr] = value
             provenance[rf.FIELD_NAMES[attr]] = origin

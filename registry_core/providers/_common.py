@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from registry_core import records as R
+from registry_core.cells import parse_iso
 from registry_core.errors import MalformedResponseError
 from registry_core.http import ProviderHTTP, join_url
 from registry_core.ids import checked_id
@@ -175,7 +176,10 @@ def date_from_text(value: Any, *, allow_future: bool = True) -> date | None:
         if len(text) == 10:
             parsed = date.fromisoformat(text)
         else:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+            moment = parse_iso(text)
+            if moment is None:
+                raise ValueError(text)
+            parsed = moment.date()
     except ValueError:
         match = re.match(r"(\d{4}-\d{2}-\d{2})", text)
         if not match:

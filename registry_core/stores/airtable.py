@@ -45,7 +45,7 @@ from pyairtable import Table
 
 from registry_core import records as R
 from registry_core.airtable_setup import plan_for_schema
-from registry_core.cells import format_datetime
+from registry_core.cells import as_utc, format_datetime
 from registry_core.config import AirtableSettings
 from registry_core.errors import (
     AuthError,
@@ -445,7 +445,7 @@ class AirtableStore:
         events: list[tuple[datetime, str, HistoryEvent]] = []
         for row in rows:
             event = C.fields_to_event(str(row.get("id")), row.get("fields") or {})
-            if event is None or (since is not None and event.at < C.as_utc(since)):
+            if event is None or (since is not None and event.at < as_utc(since)):
                 continue
             events.append((event.at, str(row.get("createdTime") or ""), event))
         events.sort(key=lambda item: (item[0], item[1]))
