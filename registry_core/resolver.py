@@ -34,7 +34,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from registry_core.cache import ResolutionCache, TTLCache, cache_key, credential_fingerprint
+from registry_core.cache import (
+    LRUMap,
+    ResolutionCache,
+    TTLCache,
+    cache_key,
+    credential_fingerprint,
+)
 from registry_core.cells import human_age
 from registry_core.config import Settings
 from registry_core.errors import (
@@ -144,7 +150,7 @@ class Resolver:
         )
         self._flights = SingleFlight()
         # credential -> cache-key prefix (holds secrets only as dict keys, in this process)
-        self._key_prefixes: dict[tuple[str | None, ...], str] = {}
+        self._key_prefixes: LRUMap[tuple[str | None, ...], str] = LRUMap(256)
         self._loop = loop if loop is not None else shared_loop()
         self._version_lock = threading.Lock()
         self._version = ""
@@ -278,9 +284,7 @@ class Resolver:
                     credential.secret, key_secret=self.settings.cache_key_secret
                 ),
             )
-            if len(self._key_prefixes) > 256:
-                self._key_prefixes.clear()
-            self._key_prefixes[ident] = prefix
+            self._key_prefixes.set(ident, prefix)
         return prefix + version
 
     def resolve(

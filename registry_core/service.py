@@ -26,7 +26,7 @@ from typing import Any
 
 from registry_core import advice
 from registry_core.advice import ModelCheck, Recommendation
-from registry_core.cache import ResolutionCache
+from registry_core.cache import LRUMap, ResolutionCache
 from registry_core.cells import cell, format_datetime
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, NotFoundError, RegistryError
@@ -107,7 +107,7 @@ class ModelRegistryService:
         self._credentials_fn = credentials or (lambda: credentials_from_env(settings.env))
         self._credentials: list[Credential] | None = None
         # (provider, key, base URL, name) -> (credential, primary); keys only as dict keys
-        self._resolved: dict[tuple[str | None, ...], tuple[Credential, bool]] = {}
+        self._resolved: LRUMap[tuple[str | None, ...], tuple[Credential, bool]] = LRUMap(256)
 
     @classmethod
     def from_settings(
@@ -218,9 +218,7 @@ class ModelRegistryService:
         if known is None:
             credential = self._credential(provider_id, api_key, base_url, credential_name)
             known = (credential, self._is_primary(provider_id, credential.name))
-            if len(self._resolved) > 256:
-                self._resolved.clear()
-            self._resolved[ident] = known
+            self._resolved.set(ident, known)
         return self.resolver.resolve(known[0], force=force_refresh, primary=known[1])
 
     def get_recommended_model(

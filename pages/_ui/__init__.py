@@ -40,8 +40,9 @@ import streamlit as st
 
 from pages._ui import banner
 from registry_core.access import ANONYMOUS, EDITORS_KEY, is_editor, parse_editors
+from registry_core.cache import LRUMap
 from registry_core.cells import data_age
-from registry_core.config import Settings
+from registry_core.config import Settings, cache_ttl_or_default
 from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.filters import (
@@ -61,7 +62,7 @@ from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
 
 log = logging.getLogger("registry.dashboard")
 
-CACHE_TTL_S = 3600
+CACHE_TTL_S = cache_ttl_or_default(os.environ)  # REGISTRY_CACHE_TTL, like the resolver's cache
 CACHE_MAX_ENTRIES = 64
 
 APP_PATH = Path(__file__).resolve().parents[2] / "app.py"
@@ -183,7 +184,7 @@ _SERVICES: dict[str, Any] = {}
 _SERVICES_LOCK = threading.Lock()
 
 #: Parsed settings by fingerprint: every rerun reads the same environment and secrets.
-_SETTINGS: dict[str, Settings] = {}
+_SETTINGS: LRUMap[str, Settings] = LRUMap(16)
 
 #: How a service is built from settings; tests swap in one with a fake discovery.
 SERVICE_FACTORY: Callable[[Settings], Any] | None = None
@@ -248,9 +249,7 @@ def boot() -> Boot:
             settings = Settings.from_env(os.environ, secrets=flat)
         except Exception as exc:
             return Boot(error=f"The configuration is invalid: {_describe_failure(exc)}")
-        if len(_SETTINGS) >= 16:
-            _SETTINGS.clear()
-        _SETTINGS[fingerprint] = settings
+        _SETTINGS.set(fingerprint, settings)
     try:
         service = _service(fingerprint, settings)
     except Exception as exc:
