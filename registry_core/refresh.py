@@ -42,18 +42,32 @@ import random
 import threading
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from registry_core.cells import human_age
+from registry_core.config import Settings
 from registry_core.errors import RegistryError
 from registry_core.provider_table import display_name
 from registry_core.resolution import RunReport
+from registry_core.resolver import Resolver
 from registry_core.stores.base import RegistryStore
 
-if TYPE_CHECKING:
-    from registry_core.service import ModelRegistryService
-
 log = logging.getLogger(__name__)
+
+
+class RefreshTarget(Protocol):
+    """What a refresh needs of the service (:class:`~registry_core.service.ModelRegistryService`
+    is one); a protocol, so this module never imports the service and the service imports it."""
+
+    store: RegistryStore
+    settings: Settings
+    resolver: Resolver
+
+    def configured_providers(self) -> list[str]: ...
+
+    def discover(
+        self, providers: Sequence[str] | None = None, *, trigger: str = "user"
+    ) -> list[RunReport]: ...
 
 
 def last_success(store: RegistryStore, provider_id: str, *, scan: int = 20) -> datetime | None:
@@ -65,7 +79,7 @@ def last_success(store: RegistryStore, provider_id: str, *, scan: int = 20) -> d
 
 
 def refresh(
-    service: ModelRegistryService,
+    service: RefreshTarget,
     providers: Sequence[str] | None = None,
     *,
     if_older_than_s: float | None = None,
@@ -142,7 +156,7 @@ class BackgroundRefresher(threading.Thread):
 
     def __init__(
         self,
-        service: ModelRegistryService,
+        service: RefreshTarget,
         every_s: float,
         *,
         initial_delay_s: float | None = None,
@@ -176,7 +190,7 @@ _refresher_lock = threading.Lock()
 
 
 def start_background_refresher(
-    service: ModelRegistryService,
+    service: RefreshTarget,
     *,
     every_s: float | None = None,
     initial_delay_s: float | None = None,

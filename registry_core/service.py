@@ -53,6 +53,7 @@ from registry_core.records import (
     parse_row,
     utcnow,
 )
+from registry_core.refresh import start_background_refresher
 from registry_core.resolution import Resolution, RunReport, describe_failure
 from registry_core.resolver import CatalogFn, DiscoverFn, Resolver
 from registry_core.stores.base import RegistryStore, StoreHealth
@@ -483,8 +484,6 @@ class ModelRegistryService:
 
     def start_refresher(self) -> bool:
         """Start the in-process refresher if ``REGISTRY_REFRESH_EVERY`` is set (once per process)."""
-        from registry_core.refresh import start_background_refresher
-
         return start_background_refresher(self)
 
 
