@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -85,12 +87,12 @@ if chosen:
         bars = {p: box.progress(0.0, text=f"{provider_label(p)}: waiting") for p in chosen}
         reports = ui.run_discovery(b, chosen, mode, bars)
         failed = [r for r in reports if not r.ok]
-        finished = {
-            "label": "Discovery finished" + (f" — {len(failed)} failed" if failed else ""),
-            "state": "error" if failed and len(failed) == len(reports) else "complete",
-            "lines": [ui.report_line(r) for r in reports],
-        }
-        box.update(label=finished["label"], state=finished["state"], expanded=False)
+        label = "Discovery finished" + (f" — {len(failed)} failed" if failed else "")
+        state: Literal["error", "complete"] = (
+            "error" if failed and len(failed) == len(reports) else "complete"
+        )
+        finished = {"label": label, "state": state, "lines": [ui.report_line(r) for r in reports]}
+        box.update(label=label, state=state, expanded=False)
     ui.invalidate(b, old_version, chosen)
     st.session_state["_discover_reports"] = ui.summarise_reports(reports)
     st.session_state["_discover_status"] = finished

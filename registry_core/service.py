@@ -1,14 +1,13 @@
 """The library façade: what the dashboard and any Python service call.
 
->>> from registry_core.service import ModelRegistryService     # doctest: +SKIP
->>> service = ModelRegistryService.from_settings()               # env: keys, store, TTLs
->>> answer = service.get_available_models("openai")               # memory → registry → API
->>> answer.tier, answer.age_s, answer.warnings                    # provenance of the answer
-('registry', 5400.0, [])
->>> service.get_recommended_model("openai", feature="vision").model_id
-'gpt-4o'
->>> service.check_model("openai", "gpt-4-0613").state
-'deprecated'
+An illustration (it needs keys and a registry, so it is not run as a doctest)::
+
+    from registry_core.service import ModelRegistryService
+    service = ModelRegistryService.from_settings()             # env: keys, store, TTLs
+    answer = service.get_available_models("openai")             # memory → registry → API
+    answer.tier, answer.age_s, answer.warnings                  # ('registry', 5400.0, [])
+    service.get_recommended_model("openai", feature="vision").model_id   # 'gpt-4o'
+    service.check_model("openai", "gpt-4-0613").state                    # 'deprecated'
 
 :class:`AIService` keeps the seed's name for the one call most services need, and the module
 functions :func:`get_available_models`, :func:`get_recommended_model` and :func:`check_model` use

@@ -104,3 +104,15 @@ def test_a_deleted_airtable_row_is_a_typed_error() -> None:
 
     error = _translate_422("ROW_DOES_NOT_EXIST", "Record ID rec1 does not exist", "", what="x")
     assert isinstance(error, RecordGoneError) and isinstance(error, NotFoundError)
+
+
+def test_make_test_runs_the_doctests_and_mypy_covers_the_dashboard() -> None:
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_options = config["tool"]["pytest"]["ini_options"]
+    assert "--doctest-modules" in pytest_options["addopts"]
+    assert "registry_core" in pytest_options["testpaths"]
+    assert {"registry_core", "pages", "app.py"} <= set(config["tool"]["mypy"]["files"])
+    makefile = (PACKAGE.parent / "Makefile").read_text(encoding="utf-8")
+    assert "$(VENV)/bin/mypy registry_core\n" not in makefile
