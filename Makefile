@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint bench screenshots stand-in fake-providers clean lock
+.PHONY: run test lint bench screenshots stand-in fake-providers clean lock lifecycle-data
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -28,6 +28,12 @@ test: lint
 bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
 	$(PY) bench/run_all.py
+
+# Rebuild registry_core/data/lifecycle.json from LiteLLM's model map and models.dev (the
+# product reads the generated file; litellm is only needed here, from the bench extra).
+lifecycle-data: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock litellm
+	$(PY) scripts/build_lifecycle.py
 
 # Re-take the README's screenshots (tests/browser/screenshots/) with the browser tests.
 screenshots: $(STAMP)

@@ -29,6 +29,18 @@ if ui is None:
     st.error(_import_error or "The dashboard could not start.")
     st.stop()
 
+# a secrets file that cannot be read stops every page: treating it as "no secrets" would also
+# mean "no [auth]", and sign-in would switch itself off
+secrets_error = ui.secrets_problem()
+if secrets_error:
+    st.navigation(ui.navigation_pages())
+    st.error(
+        ui.safe.md("The configuration cannot be read: {}.", secrets_error)
+        + " The dashboard stays closed until `.streamlit/secrets.toml` is fixed.",
+        icon=":material/lock:",
+    )
+    st.stop()
+
 if ui.auth_configured() and not ui.logged_in():
     st.navigation([st.Page(ui.login_page, title="Sign in", url_path="signin")]).run()
     st.stop()
@@ -37,7 +49,7 @@ page = st.navigation(ui.navigation_pages())
 
 boot = ui.boot()
 if boot.error:
-    st.error(boot.error, icon=":material/error:")
+    st.error(ui.safe.text(boot.error), icon=":material/error:")
     st.caption("The Status page lists each tier and the command that fixes it.")
 
 try:

@@ -21,9 +21,14 @@ if table is None:
 st.title("AI models")
 ui.banners(view)
 st.caption(
-    f"{flt.describe(len(table.keys))} (of {table.total:,}) · from {ui.store_label(b)}, "
-    f"served from {ui.banner.served_label(b, view.tier)} · "
-    f"data {data_age(view.age_s())}"
+    ui.safe.md(
+        "{} (of {}) · from {}, served from {} · data {}",
+        flt.describe(len(table.keys)),
+        f"{table.total:,}",
+        ui.store_label(b),
+        ui.banner.served_label(b, view.tier),
+        data_age(view.age_s()),
+    )
 )
 
 cols = st.columns(5)

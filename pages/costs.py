@@ -18,7 +18,7 @@ records = flt.apply(view.records)
 
 st.title("Costs")
 ui.banners(view)
-st.caption(flt.describe(len(records)) + " · prices in USD; the sidebar filters apply")
+st.caption(ui.safe.text(flt.describe(len(records))) + " · prices in USD; the sidebar filters apply")
 
 costs = cost_frame(records)
 st.dataframe(

@@ -17,6 +17,12 @@ VALIDATION_MODES = {
     "probe": "Probe each chat model with a 1-token request (costs a little money)",
 }
 
+
+def _items(model_ids: list[str]) -> str:
+    """A Markdown list of model ids, each as inline code it cannot break out of."""
+    return "\n".join(f"- {ui.safe.code(m)}" for m in model_ids)
+
+
 b = ui.require()
 st.title("Discover now")
 st.write(
@@ -60,21 +66,21 @@ if buttons[0].button(
     "Discover all",
     type="primary",
     disabled=not (who.may_edit and ready),
-    help=who.reason or (None if ready else "No provider has a key configured."),
+    help=ui.safe.text(who.reason) or (None if ready else "No provider has a key configured."),
     key="discover_all",
 ):
     chosen = ready
 for index, provider_id in enumerate(ready):
     column = buttons[1 + index % (len(buttons) - 1)]
     if column.button(
-        provider_label(provider_id),
+        ui.safe.text(provider_label(provider_id)),
         key=f"discover_{provider_id}",
         disabled=not who.may_edit,
-        help=who.reason or None,
+        help=ui.safe.text(who.reason) or None,
     ):
         chosen = [provider_id]
 if not who.may_edit:
-    st.info(who.reason)
+    st.info(ui.safe.text(who.reason))
 if not ready:
     st.info(
         "No provider has a key configured. Set e.g. OPENAI_API_KEY in the environment or in "
@@ -84,12 +90,19 @@ if not ready:
 if chosen:
     old_version = ui.version(b)
     with st.status(f"Discovering {len(chosen)} provider(s)…", expanded=True) as box:
-        bars = {p: box.progress(0.0, text=f"{provider_label(p)}: waiting") for p in chosen}
+        bars = {
+            p: box.progress(0.0, text=ui.safe.md("{}: waiting", provider_label(p))) for p in chosen
+        }
         reports = ui.run_discovery(b, chosen, mode, bars)
         failed = [r for r in reports if not r.ok]
+        unsaved = [r for r in reports if r.ok and r.save_failed]
         label = "Discovery finished" + (f" — {len(failed)} failed" if failed else "")
+        if unsaved:
+            label = f"Discovery could not save {len(unsaved)} listing(s) to the registry" + (
+                f"; {len(failed)} failed" if failed else ""
+            )
         state: Literal["error", "complete"] = (
-            "error" if failed and len(failed) == len(reports) else "complete"
+            "error" if unsaved or (failed and len(failed) == len(reports)) else "complete"
         )
         finished = {"label": label, "state": state, "lines": [ui.report_line(r) for r in reports]}
         box.update(label=label, state=state, expanded=False)
@@ -103,21 +116,26 @@ if chosen:
 elif finished_before := st.session_state.get("_discover_status"):
     with st.status(finished_before["label"], state=finished_before["state"], expanded=False):
         for line in finished_before["lines"]:
-            st.write(line)
+            st.markdown(ui.safe.text(line))
 
 for summary in st.session_state.get("_discover_reports", []):
     title = summary.get("title") or ui.credential_title(
         summary["provider_id"], summary["credential"]
     )
     if summary["outcome"] == "failed":
-        st.error(f"**{title}**: {summary['message']}", icon=":material/error:")
+        st.error(ui.safe.md("**{}**: {}", title, summary["message"]), icon=":material/error:")
         continue
-    if summary["outcome"] == "suspect":
-        st.warning(f"**{title}**: {summary['message']}")
+    if summary.get("save_failed"):
+        st.error(
+            ui.safe.md("**{}**: not saved — {}", title, summary["message"]),
+            icon=":material/error:",
+        )
+    elif summary["outcome"] == "suspect":
+        st.warning(ui.safe.md("**{}**: {}", title, summary["message"]))
     else:
-        st.success(f"**{title}**: {summary['message']}")
+        st.success(ui.safe.md("**{}**: {}", title, summary["message"]))
     for warning in summary["warnings"]:
-        st.warning(warning)
+        st.warning(ui.safe.text(warning))
     # provider text (ids, reasons) shown as plain text, never as Markdown
     left_out = [
         (f"{len(summary.get(key, []))} {label}", summary.get(key, []))
@@ -132,22 +150,24 @@ for summary in st.session_state.get("_discover_reports", []):
         st.text(f"{title}: {heading}\n" + "\n".join(f"  {line}" for line in lines[:50]))
     diff = summary["diff"]
     with st.expander(
-        f"Changes for {title}: {len(diff['added'])} added, {len(diff['removed'])} removed, "
-        f"{len(diff['changed'])} changed",
+        ui.safe.md(
+            "Changes for {}: {} added, {} removed, {} changed",
+            title,
+            len(diff["added"]),
+            len(diff["removed"]),
+            len(diff["changed"]),
+        ),
         expanded=bool(diff["added"] or diff["removed"] or diff["changed"]),
     ):
         if not (diff["added"] or diff["removed"] or diff["changed"] or diff["returned"]):
             st.caption("Nothing changed.")
         cols = st.columns(3)
-        cols[0].markdown("**Added**\n\n" + "\n".join(f"- `{m}`" for m in diff["added"]))
-        cols[1].markdown("**Removed**\n\n" + "\n".join(f"- `{m}`" for m in diff["removed"]))
+        cols[0].markdown("**Added**\n\n" + _items(diff["added"]))
+        cols[1].markdown("**Removed**\n\n" + _items(diff["removed"]))
         if diff["returned"]:
-            cols[2].markdown("**Back**\n\n" + "\n".join(f"- `{m}`" for m in diff["returned"]))
+            cols[2].markdown("**Back**\n\n" + _items(diff["returned"]))
         if diff["missing"]:
-            cols[2].markdown(
-                "**Missing, within the grace period**\n\n"
-                + "\n".join(f"- `{m}`" for m in diff["missing"])
-            )
+            cols[2].markdown("**Missing, within the grace period**\n\n" + _items(diff["missing"]))
         if diff["changed"]:
             st.dataframe(
                 pd.DataFrame(

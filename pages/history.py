@@ -18,7 +18,9 @@ flt = ui.current_filter()
 st.title("History")
 providers = list(flt.providers)
 st.caption(
-    "All providers" if not providers else "Providers: " + ", ".join(providers) + " (sidebar)"
+    "All providers"
+    if not providers
+    else ui.safe.md("Providers: {} (sidebar)", ", ".join(providers))
 )
 
 events = ui.safely("read the history", lambda: ui.load_events(b)) or []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import altair as alt
@@ -17,10 +18,12 @@ from registry_core.frames import (
     aliases_of,
     badges,
     events_frame,
+    lifecycle_sources_rows,
     model_ref,
     parse_model_ref,
     provenance_rows,
 )
+from registry_core.lifecycle import verified_providers
 from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS, ModelRecord
 
 b = ui.require()
@@ -44,19 +47,24 @@ if picked is None:
     st.stop()
 found = ui.find_record(view, *picked)
 if found is None:
-    st.warning(f"{picked[0]}/{picked[1]} is not in the registry.")
+    st.warning(ui.safe.md("{} is not in the registry.", f"{picked[0]}/{picked[1]}"))
     st.stop()
 record: ModelRecord = found  # typed: the callbacks below cannot see the narrowing
 
 flash = st.session_state.pop("_edit_flash", None)
 if flash:
-    st.success(flash)
+    st.success(ui.safe.text(flash))
 
-st.title(record.model_name or record.model_id)
-marks = badges(record, ui.today())
+st.title(ui.safe.text(record.model_name or record.model_id), anchor=False)  # no slug of it
+marks = badges(
+    record,
+    ui.today(),
+    soon_days=ui.window_days_for(b.fingerprint),
+    verified=record.provider_id in verified_providers(view.records),
+)
 st.caption(
-    f"{provider_label(record.provider_id)} · `{record.model_id}`"
-    + (" · " + " · ".join(f":orange-badge[{m}]" for m in marks) if marks else "")
+    ui.safe.md("{} · {}", provider_label(record.provider_id), ui.safe.code(record.model_id))
+    + (" · " + " · ".join(ui.safe.md(":orange-badge[{}]", m) for m in marks) if marks else "")
     + (" · :green-badge[recommended]" if record.recommended else "")
 )
 
@@ -68,20 +76,37 @@ with left:
         hide_index=True,
         width="stretch",
         column_config={
-            "From": st.column_config.TextColumn("From", help="provider / catalog / manual")
+            "From": st.column_config.TextColumn(
+                "From", help="provider / dataset / catalog / manual"
+            )
         },
     )
+    claims = lifecycle_sources_rows(record)
+    if claims:
+        st.subheader("Lifecycle sources")
+        st.caption(
+            "What each source says; the record holds the winner "
+            "(your edits > the provider's listing > the lifecycle dataset > the catalog)."
+        )
+        st.dataframe(
+            pd.DataFrame(claims),
+            hide_index=True,
+            width="stretch",
+            column_config={"Link": st.column_config.LinkColumn("Link")},
+        )
 with right:
     st.subheader("Lineage")
     target = alias_target(record, view.records)
     if record.alias_of:
         where = "" if target else " (not in the registry)"
-        st.markdown(f"Alias of pinned version **`{record.alias_of}`**{where}")
+        st.markdown(
+            ui.safe.md("Alias of pinned version **{}**", ui.safe.code(record.alias_of)) + where
+        )
     pointing = aliases_of(record, view.records)
     if pointing:
-        st.markdown("Aliases pointing here: " + ", ".join(f"`{a}`" for a in pointing))
+        st.markdown("Aliases pointing here: " + ", ".join(ui.safe.code(a) for a in pointing))
     if record.successor_model:
-        st.markdown(f"Successor: **`{record.successor_model}`**")
+        st.markdown(ui.safe.md("Successor: **{}**", ui.safe.code(record.successor_model)))
     if not (record.alias_of or pointing or record.successor_model):
         st.caption("No alias or successor recorded.")
     with st.expander("Metadata"):
@@ -129,8 +154,28 @@ else:
 st.subheader("Edit")
 who = ui.access(b)
 if not who.may_edit:
-    st.info(who.reason)
+    st.info(ui.safe.text(who.reason))
     st.stop()
+
+# the values this form shows, kept until the next run: a submission expects these (an edit
+# never overwrites what someone else saved since the page was drawn)
+shown_key = f"_edit_shown:{record.provider_id}/{record.model_id}"
+shown_before: dict[str, object] = st.session_state.get(shown_key) or {}
+st.session_state[shown_key] = {
+    attr: getattr(record, attr)
+    for attr in (
+        "status",
+        "recommended",
+        "sort_order",
+        "regions",
+        "successor_model",
+        "deprecation_date",
+        "retirement_date",
+        "cost_per_1k",
+        "output_cost_per_1k",
+        "notes",
+    )
+}
 
 with st.form("edit_model"):
     c1, c2 = st.columns(2)
@@ -162,6 +207,11 @@ with st.form("edit_model"):
         name = st.text_input(
             "Your name (written into the history)", placeholder=ANONYMOUS, max_chars=80
         )
+    used_by = st.text_input(
+        "Used By",
+        value=", ".join(record.used_by),
+        help="Teams or services that depend on this model, separated by commas",
+    )
     submitted = st.form_submit_button("Save changes", type="primary")
 
 if submitted:
@@ -170,6 +220,7 @@ if submitted:
         "recommended": recommended,
         "sort_order": None if sort_order is None else int(sort_order),
         "regions": list(regions),
+        "used_by": [n.strip() for n in used_by.split(",") if n.strip()],
         "successor_model": successor.strip() or None,
         "deprecation_date": deprecation or None,
         "retirement_date": retirement or None,
@@ -183,11 +234,26 @@ if submitted:
     else:
         editor = who.editor if ui.auth_configured() else (name.strip() or ANONYMOUS)
         old_version = ui.version(b)
+        # one idempotency key per submission; a retry of the same submission reuses it, so
+        # its history is written once however often it is retried
+        signature = f"{record.provider_id}/{record.model_id}:{sorted(changes.items())!r}"
+        pending = st.session_state.get("_edit_pending")
+        edit_id = pending[1] if pending and pending[0] == signature else uuid.uuid4().hex
+        st.session_state["_edit_pending"] = (signature, edit_id)
+        expected = {a: shown_before.get(a, getattr(record, a)) for a in changes}
         saved = ui.safely(
             "save the edit",
-            lambda: b.service.edit_model(record.provider_id, record.model_id, changes, editor),
+            lambda: b.service.edit_model(
+                record.provider_id,
+                record.model_id,
+                changes,
+                editor,
+                edit_id=edit_id,
+                expected=expected,
+            ),
         )
         if saved is not None:
+            st.session_state.pop("_edit_pending", None)
             ui.invalidate(b, old_version, [record.provider_id], record.model_id)
             st.session_state["_edit_flash"] = (
                 f"Saved {', '.join(sorted(changes))} as {editor}; the change is in the history."

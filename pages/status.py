@@ -22,14 +22,15 @@ health = ui.safely("check the registry store", lambda: ui.load_health(b))
 if health is not None and health.reachable and ui.banner.store_failure(b) is not None:
     ui.recheck_health(b)  # checked before the outage began: the banner above is newer
     health = ui.safely("check the registry store", lambda: ui.load_health(b))
-st.subheader(f"Registry store: {ui.store_label(b)}")
+st.subheader(ui.safe.md("Registry store: {}", ui.store_label(b)))
 if health is not None:
     said = health_summary(health)  # unreachable is just that: no schema claim, no command
     (st.success if said.ok else st.error)(
-        f"{health.name} at `{health.location}`: " + ", ".join(said.states)
+        ui.safe.md("{} at {}: ", health.name, ui.safe.code(health.location))
+        + ", ".join(said.states)
     )
     for problem in said.problems:
-        st.warning(problem)
+        st.warning(ui.safe.text(problem))
     if said.fix:
         st.caption("To fix, run:")
         st.code(said.fix, language="bash")
@@ -77,8 +78,11 @@ if view is not None and settings is not None:
         st.warning(snapshot_problem)
     ui.banners(view)
     st.caption(
-        f"Served from {ui.banner.served_label(b, view.tier)}; freshness target "
-        f"{int(settings.freshness_s // 3600)} h."
+        ui.safe.md(
+            "Served from {}; freshness target {} h.",
+            ui.banner.served_label(b, view.tier),
+            int(settings.freshness_s // 3600),
+        )
     )
 
 cell_warnings = ui.safely("read the registry's cell warnings", lambda: ui.load_row_warnings(b))

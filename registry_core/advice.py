@@ -9,13 +9,14 @@ Pure functions over records and a date, so every rule is a table-driven test.
 3. else the heuristic: the newest (Release Date) usable ``active`` model with the feature (``chat``
    when none is asked for); models without a release date come after dated ones, then by id.
 
-*Usable* means available, not deprecated (Status or a Deprecation Date that has passed) and not
-retired. When the registry has never verified any model of the provider (catalog data only),
+*Usable* means available, not deprecated and not retired, by the rules of
+:mod:`registry_core.lifecycle` (the one place they live). When the registry has never verified any model of the provider (catalog data only),
 availability is unknown, and unverified models count as available. A warning names every flagged
 model that was passed over and why, with its successor when known.
 
-**Check.** ``unknown`` (not in the registry) → ``unavailable`` (not listed, or retired) →
-``retiring`` (Retirement Date within ``within_days``) → ``deprecated`` → ``ok``.
+**Check.** ``unknown`` (not in the registry) → ``unavailable`` (not listed, or retired: a
+Retirement Date of today counts) → ``retiring`` (Retirement Date after today and within
+``within_days``, default the ``REGISTRY_RETIRING_WITHIN_DAYS`` window) → ``deprecated`` → ``ok``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from registry_core.lifecycle import DEFAULT_WINDOW_DAYS, assess
 from registry_core.records import ModelRecord
 
 CHECK_STATES: tuple[str, ...] = ("ok", "deprecated", "retiring", "unavailable", "unknown")
@@ -68,25 +70,14 @@ def _verified_any(records: Sequence[ModelRecord]) -> bool:
     return any(r.last_verified is not None for r in records)
 
 
-def is_deprecated(record: ModelRecord, today: date) -> bool:
-    """Status says so, or the Deprecation Date has come."""
-    return record.status == "deprecated" or (
-        record.deprecation_date is not None and record.deprecation_date <= today
-    )
-
-
-def is_retired(record: ModelRecord, today: date) -> bool:
-    """The Retirement Date (the day calls stop working) has come."""
-    return record.retirement_date is not None and record.retirement_date <= today
-
-
 def why_unusable(record: ModelRecord, today: date, *, verified: bool) -> str | None:
     """``None`` when usable, else a short reason ("deprecated since 2025-06-01")."""
-    if is_retired(record, today):
+    life = assess(record, today, verified=verified)
+    if life.retired:
         return f"retired on {record.retirement_date}"
-    if verified and not record.available:
+    if life.unavailable:
         return "not available (the provider no longer lists it)"
-    if is_deprecated(record, today):
+    if life.deprecated:
         return (
             f"deprecated since {record.deprecation_date}"
             if record.deprecation_date
@@ -101,6 +92,7 @@ def recommend(
     *,
     today: date,
     feature: str | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> Recommendation:
     """The model a service of ``provider_id`` should use today (see module docstring).
 
@@ -123,6 +115,17 @@ def recommend(
     for record in flagged:
         problem = why_unusable(record, today, verified=verified)
         if problem is None:
+            life = assess(record, today, window_days=window_days, verified=verified)
+            if life.retiring:
+                move = (
+                    f"; move to {record.successor_model}"
+                    if record.successor_model
+                    else "; no successor is recorded"
+                )
+                warnings.append(
+                    f"{record.model_id} retires on {record.retirement_date} "
+                    f"(in {life.days_left} days){move}."
+                )
             return Recommendation(provider_id, record, "recommended", feature, tuple(warnings))
         hint = f"; its successor is {record.successor_model}" if record.successor_model else ""
         warnings.append(f"{record.model_id} is flagged Recommended but is {problem}{hint}.")
@@ -167,7 +170,7 @@ def check(
     model_id: str,
     *,
     today: date,
-    within_days: int = 30,
+    within_days: int = DEFAULT_WINDOW_DAYS,
 ) -> ModelCheck:
     """Whether ``model_id`` may be called today, and what to move to if not.
 
@@ -206,24 +209,28 @@ def check(
 
     move = f" Move to {record.successor_model}." if record.successor_model else ""
     name = f"{provider_id}/{model_id}"
-    if is_retired(record, today):
+    life = assess(record, today, window_days=within_days, verified=verified)
+    if life.retired:
         return result(
             "unavailable",
             f"{name} was retired on {record.retirement_date}; calls will fail.{move}",
             0,
         )
-    if verified and not record.available:
+    if life.unavailable:
         return result(
             "unavailable", f"{name} is no longer listed by {provider_id} for this credential.{move}"
         )
-    if record.retirement_date is not None:
-        days_left = (record.retirement_date - today).days
-        if days_left <= within_days:
-            message = f"{name} retires on {record.retirement_date} (in {days_left} days).{move}"
-            return result("retiring", message, days_left)
-    if is_deprecated(record, today):
+    if life.retiring:
+        days_left = life.days_left
+        message = f"{name} retires on {record.retirement_date} (in {days_left} days).{move}"
+        return result("retiring", message, days_left)
+    if life.deprecated:
         since = f" since {record.deprecation_date}" if record.deprecation_date else ""
         when = f"; it retires on {record.retirement_date}" if record.retirement_date else ""
         return result("deprecated", f"{name} is deprecated{since}{when}.{move}")
     note = "" if verified else " (from the reference catalog; not yet verified by a listing)"
+    if record.retirement_date is not None:
+        # announced, but beyond the window: still say when, and what to move to
+        later = f" It retires on {record.retirement_date} (in {life.days_left} days).{move}"
+        return result("ok", f"{name} is fine to use{note}.{later}", life.days_left)
     return result("ok", f"{name} is fine to use{note}.")

@@ -39,6 +39,12 @@ from typing import Any
 
 from registry_core import records as rf
 from registry_core.errors import MalformedResponseError
+from registry_core.lifecycle_data import (
+    LifecycleData,
+    apply_to_record,
+    load_lifecycle_data,
+    record_from_entry,
+)
 from registry_core.records import ModelRecord
 
 log = logging.getLogger(__name__)
@@ -311,9 +317,20 @@ class _ProviderIndex:
 class Catalog:
     """The reference catalog. Build with :func:`load_catalog` (cached) or :meth:`from_raw`."""
 
-    def __init__(self, raw: Mapping[str, Any], *, version: str = "unknown") -> None:
-        """``raw`` is models.dev's JSON: provider id -> {"models": {model id -> entry}, ...}."""
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        *,
+        version: str = "unknown",
+        lifecycle: LifecycleData | None = None,
+    ) -> None:
+        """``raw`` is models.dev's JSON: provider id -> {"models": {model id -> entry}, ...}.
+
+        ``lifecycle``: the bundled lifecycle dataset, whose dates, successors and deprecated
+        flags the fallback records carry (and whose models the catalog lacks are added).
+        """
         self.version = version
+        self.lifecycle = lifecycle
         self._raw = raw if isinstance(raw, Mapping) else {}
         self._indexes: dict[str, _ProviderIndex] = {}
         self._records: dict[str, tuple[ModelRecord, ...]] = {}
@@ -376,7 +393,17 @@ class Catalog:
         pid = provider_id.strip().lower()
         cached = self._records.get(pid)
         if cached is None:
-            cached = tuple(build_record(pid, e.model_id, e) for e in self.entries_for(pid))
+            built = [build_record(pid, e.model_id, e) for e in self.entries_for(pid)]
+            if self.lifecycle is not None:
+                data = self.lifecycle
+                built = [apply_to_record(r, data.lookup(pid, r.model_id)) for r in built]
+                have = {r.model_id.lower() for r in built}
+                built += [
+                    record_from_entry(e)
+                    for e in data.for_provider(pid)
+                    if e.model_id.lower() not in have
+                ]
+            cached = tuple(built)
             self._records[pid] = cached
         # callers may edit Metadata; the cached dicts stay ours
         return [r.replace(metadata=copy.deepcopy(r.metadata)) for r in cached]
@@ -558,5 +585,7 @@ def load_catalog() -> Catalog:
     if _cached is None:
         with _cache_lock:
             if _cached is None:
-                _cached = Catalog(_read_bundled(), version=_package_version())
+                _cached = Catalog(
+                    _read_bundled(), version=_package_version(), lifecycle=load_lifecycle_data()
+                )
     return _cached

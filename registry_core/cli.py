@@ -7,7 +7,6 @@ Each command group lives next to the code it drives and registers itself here wi
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -15,9 +14,15 @@ from collections.abc import Sequence
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
 from registry_core.records import ModelRecord
+from registry_core.terminal import TerminalFormatter, echo, json_text
 
 #: Modules that register more commands (``add_parser(subparsers)``), next to the code they drive.
-_COMMAND_MODULES: tuple[str, ...] = ("cli_discover", "cli_airtable", "cli_resolver")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "cli_discover",
+    "cli_airtable",
+    "cli_resolver",
+    "cli_lifecycle",
+)
 
 
 def _money(value: float | None) -> str:
@@ -58,19 +63,15 @@ def _cmd_models(args: argparse.Namespace) -> int:
     resolution = service.list_models(args.provider)
     records = sorted(resolution.records, key=lambda r: (r.provider_id, r.model_id))
     if args.json:
-        print(
-            json.dumps(
-                [r.to_dict() for r in records], indent=2, ensure_ascii=False, allow_nan=False
-            )
-        )
+        echo(json_text([r.to_dict() for r in records], indent=2))
     else:
-        print(format_table(records))
-        print(
+        echo(format_table(records))
+        echo(
             f"\n{len(records)} models from the {resolution.tier} tier"
             + (f" ({service.store.name})" if resolution.tier == "registry" else "")
         )
     for warning in resolution.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        echo(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -97,14 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()  # log lines carry provider text: made printable too
+    handler.setFormatter(TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler])
     try:
         return int(args.handler(args))
     except RegistryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        echo(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -7,13 +7,14 @@ from typing import Any
 
 from registry_core.airtable_setup import run_setup
 from registry_core.config import Settings
+from registry_core.terminal import echo
 
 
 def _cmd_setup_airtable(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     report = run_setup(settings.airtable, dry_run=args.dry_run)
     for line in report.lines():
-        print(line)
+        echo(line)
     return 1 if report.plan.problems else 0
 
 

@@ -30,6 +30,7 @@ from registry_core.providers import (
     credentials_from_env,
     discover_provider,
 )
+from registry_core.terminal import echo, json_text
 
 _MARK = {"provider": "p", "catalog": "c", "inferred": "i"}
 
@@ -171,7 +172,7 @@ def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
 
         def progress(event: ProgressEvent) -> None:
             if getattr(args, "verbose", False) and event.stage == "page":
-                print(
+                echo(
                     f"{event.provider_id}: page {event.pages}, {event.models} models",
                     file=sys.stderr,
                 )
@@ -188,13 +189,13 @@ def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
             )
         )
     except RegistryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        echo(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(jsonsafe.dumps([model_to_json(m) for m in models], indent=2, ensure_ascii=False))
+        echo(json_text([model_to_json(m) for m in models], indent=2))
     else:
-        print(format_models(models))
-        print(
+        echo(format_models(models))
+        echo(
             f"\n{len(models)} models from {credential.label}  "
             "(p = provider, c = catalog, i = inferred)"
         )

@@ -3,9 +3,11 @@
 Registered into ``python -m registry_core`` by :func:`add_parser`; each handler returns the exit
 status.
 
-- ``refresh [--all | PROVIDER …] [--if-older-than 6h] [--json]``: 0 unless every provider
-  failed (see :func:`registry_core.refresh.exit_status`).
-- ``check PROVIDER MODEL [--within-days 30] [--json]``: 0 ok, 1 deprecated or retiring soon,
+- ``refresh [--all | PROVIDER …] [--if-older-than 6h] [--json]``: 0 ok, 1 every provider
+  failed, 3 a listing could not be saved (see :func:`registry_core.refresh.exit_status`).
+  Every line says how many models were listed and how many rows were saved.
+- ``check PROVIDER MODEL [--within-days N] [--json]`` (N defaults to the lifecycle window): 0 ok,
+  1 deprecated or retiring soon,
   3 unavailable or unknown (2 stays argparse's usage error).
 - ``recommend PROVIDER [--feature F] [--json]``: prints the model id; 1 when there is none.
 """
@@ -13,7 +15,6 @@ status.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from registry_core.config import Settings, parse_duration
 from registry_core.records import FEATURE_OPTIONS
 from registry_core.resolution import RunReport
+from registry_core.terminal import echo, json_text
 
 CHECK_EXIT: dict[str, int] = {
     "ok": 0,
@@ -50,6 +52,13 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
         "refused": list(report.refused),
         "duplicates": list(report.duplicates),
         "item_warnings": list(report.item_warnings),
+        "listed": report.listed,
+        "rows_to_save": report.to_save,
+        "rows_saved": report.saved_rows,
+        "conflicts": [
+            {"provider_id": p, "model_id": m, "fields": list(c)} for p, m, c in report.conflicts
+        ],
+        "save_error_class": report.save_error.error_class if report.save_error else None,
         "run": report.run.to_dict() if report.run else None,
         "diff": report.diff.to_dict(),
     }
@@ -59,7 +68,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     from registry_core.refresh import exit_status, refresh
 
     if args.all and args.providers:
-        print("error: give --all or provider ids, not both", file=sys.stderr)
+        echo("error: give --all or provider ids, not both", file=sys.stderr)
         return 2
     older = (
         parse_duration(args.if_older_than, name="--if-older-than") if args.if_older_than else None
@@ -68,31 +77,35 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     reports = refresh(service, args.providers or None, if_older_than_s=older, trigger=args.trigger)
     status = exit_status(reports)
     if args.json:
-        print(
-            json.dumps(
-                {"exit_status": status, "runs": [report_to_dict(r) for r in reports]}, indent=2
+        echo(
+            json_text(
+                {"exit_status": status, "runs": [report_to_dict(r) for r in reports]},
+                indent=2,
+                ensure_ascii=True,
             )
         )
         return status
     if not reports:
-        print(
+        echo(
             "nothing to refresh: no provider has a credential configured (set e.g. OPENAI_API_KEY)"
         )
     for report in reports:
         mark = {"ok": "ok", "suspect": "SUSPECT", "failed": "FAILED", "skipped": "skip"}[
             report.outcome
         ]
-        print(f"{mark:8} {report.credential:24} {report.message}")
+        if report.save_failed:
+            mark = "UNSAVED"
+        echo(f"{mark:8} {report.credential:24} {report.message}")
         for warning in report.warnings:
-            print(f"         warning: {warning}")
+            echo(f"         warning: {warning}")
     return status
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     result = _service().check_model(args.provider, args.model, within_days=args.within_days)
     if args.json:
-        print(
-            json.dumps(
+        echo(
+            json_text(
                 {
                     "provider_id": result.provider_id,
                     "model_id": result.model_id,
@@ -107,18 +120,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
                     "verified": result.verified,
                 },
                 indent=2,
+                ensure_ascii=True,
             )
         )
     else:
-        print(f"{result.state}: {result.message}")
+        echo(f"{result.state}: {result.message}")
     return CHECK_EXIT[result.state]
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
     pick = _service().get_recommended_model(args.provider, feature=args.feature)
     if args.json:
-        print(
-            json.dumps(
+        echo(
+            json_text(
                 {
                     "provider_id": pick.provider_id,
                     "model_id": pick.model_id,
@@ -127,12 +141,13 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
                     "warnings": list(pick.warnings),
                 },
                 indent=2,
+                ensure_ascii=True,
             )
         )
     elif pick.model_id:
-        print(pick.model_id)
+        echo(pick.model_id)
     for warning in pick.warnings if not args.json else ():
-        print(f"warning: {warning}", file=sys.stderr)
+        echo(f"warning: {warning}", file=sys.stderr)
     return 0 if pick.model_id else 1
 
 
@@ -166,7 +181,10 @@ def add_parser(subparsers: Any) -> None:
     check.add_argument("provider", metavar="PROVIDER")
     check.add_argument("model", metavar="MODEL")
     check.add_argument(
-        "--within-days", type=int, default=30, help="warn when it retires within N days"
+        "--within-days",
+        type=int,
+        default=None,
+        help="warn when it retires within N days (default: REGISTRY_RETIRING_WITHIN_DAYS, 90)",
     )
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=_cmd_check)

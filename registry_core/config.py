@@ -185,7 +185,9 @@ def _flag(value: str | None, *, name: str, default: bool = False) -> bool:
     raise ConfigError(f"{name}={value!r} is not a yes/no value; write true or false")
 
 
-def _int(value: str | None, *, name: str, default: int, minimum: int = 0) -> int:
+def _int(
+    value: str | None, *, name: str, default: int, minimum: int = 0, maximum: int = 10**9
+) -> int:
     if value is None or value.strip() == "":
         return default
     try:
@@ -194,6 +196,8 @@ def _int(value: str | None, *, name: str, default: int, minimum: int = 0) -> int
         raise ConfigError(f"{name}={value!r} is not a whole number") from None
     if number < minimum:
         raise ConfigError(f"{name}={value!r} must be at least {minimum}")
+    if number > maximum:
+        raise ConfigError(f"{name}={value!r} must be at most {maximum}")
     return number
 
 
@@ -224,6 +228,18 @@ def airtable_endpoint(
         what="AIRTABLE_ENDPOINT_URL",
     )
     return url
+
+
+def _lease_ttl(value: str | None) -> float:
+    """``REGISTRY_LEASE_TTL``: 5 minutes by default; between 10 s and 1 day.
+
+    >>> _lease_ttl("2m")
+    120.0
+    """
+    # longer than one provider's refresh, short enough that a crashed host does not block long
+    return duration_setting(
+        value, name="REGISTRY_LEASE_TTL", default="5m", minimum=10.0, maximum=86400.0
+    )
 
 
 @dataclass(frozen=True)
@@ -259,6 +275,11 @@ class Settings:
     grace_listings: int = 2
     grace_period_s: float = 86400.0
     refresh_every_s: float | None = None
+    #: how long a scheduled refresh's per-provider lease lasts unless released (a crashed
+    #: holder blocks that provider no longer than this); REGISTRY_LEASE_TTL
+    lease_ttl_s: float = 300.0
+    #: REGISTRY_RETIRING_WITHIN_DAYS: "retiring" means within this many days (see lifecycle.py)
+    retiring_within_days: int = 90
     allow_http_hosts: bool = False
     allowed_private_hosts: tuple[str, ...] = ()
     cache_key_secret: str = field(default="", repr=False)
@@ -341,6 +362,14 @@ class Settings:
             grace_period_s=duration_setting(
                 get("REGISTRY_GRACE_PERIOD"), name="REGISTRY_GRACE_PERIOD", default="24h"
             ),
+            retiring_within_days=_int(
+                get("REGISTRY_RETIRING_WITHIN_DAYS"),
+                name="REGISTRY_RETIRING_WITHIN_DAYS",
+                default=90,
+                minimum=1,
+                maximum=3650,
+            ),
+            lease_ttl_s=_lease_ttl(get("REGISTRY_LEASE_TTL")),
             refresh_every_s=_refresh_every(get("REGISTRY_REFRESH_EVERY")),
             allow_http_hosts=allow_http,
             allowed_private_hosts=allowed_private_hosts,

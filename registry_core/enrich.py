@@ -11,6 +11,10 @@ limits but no price. :func:`enrich` fills only the empty fields of a
 - ``inferred``: the catalog's entry for the model's family (a dated snapshot matched to its
   undated entry, an alias to its newest snapshot).
 
+Deprecation Date, Retirement Date, Successor Model and a deprecated Status the listing left out
+come from the bundled lifecycle dataset (provenance ``dataset``; see
+:mod:`registry_core.lifecycle_data` for the precedence).
+
 Features are filled only when the provider reported none: a provider's feature list is taken as
 its whole answer, not merged with the catalog's.
 """
@@ -23,6 +27,7 @@ from typing import Any
 from registry_core import records as rf
 from registry_core.catalog import Catalog, CatalogMatch, load_catalog
 from registry_core.cells import is_empty
+from registry_core.lifecycle_data import LifecycleData, apply_to_discovered, load_lifecycle_data
 from registry_core.providers.base import DiscoveredModel
 
 #: DiscoveredModel attribute -> registry field name, for every field a provider may report.
@@ -57,6 +62,7 @@ def enrich(
     catalog: Catalog | None = None,
     *,
     match: CatalogMatch | None = None,
+    lifecycle: LifecycleData | None = None,
 ) -> DiscoveredModel:
     """A copy of ``model`` with its empty fields filled from the catalog, and provenance.
 
@@ -89,6 +95,11 @@ def enrich(
             changes[attr] = value
             provenance[rf.FIELD_NAMES[attr]] = origin
 
-    if not changes and provenance == model.provenance:
-        return model
-    return dataclasses.replace(model, provenance=provenance, **changes)
+    enriched = (
+        model
+        if not changes and provenance == model.provenance
+        else dataclasses.replace(model, provenance=provenance, **changes)
+    )
+    # lifecycle facts the listing left out, from the bundled dataset (lifecycle_data.py)
+    data = lifecycle or load_lifecycle_data()
+    return apply_to_discovered(enriched, data.lookup(model.provider_id, model.model_id))

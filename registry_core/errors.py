@@ -111,3 +111,15 @@ class RecordCapError(RegistryError):
     """The store refuses new records (Airtable's per-base record cap reached)."""
 
     error_class = "record_cap"
+
+
+class StoreWriteError(RegistryError):
+    """A write to the registry store failed (the store was opened and read; the write was not).
+
+    Raised for whatever the store's driver raised on a write (``sqlite3`` errors, ``OSError``
+    such as a read-only filesystem, a ``UnicodeEncodeError`` from a lone surrogate in an id),
+    so that one provider's failed write is reported for that provider and never takes a
+    refresh down.
+    """
+
+    error_class = "store_write"

@@ -27,6 +27,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "cost_changed",
     "edited",  # a person changed fields they own; ``actor`` names them
     "seeded",  # created from the reference catalog on first run
+    "lifecycle_alert",  # an alert was sent (registry_core.alerts): sent once per crossing
 )
 
 RUN_TRIGGERS: tuple[str, ...] = ("user", "schedule", "cli", "api", "seed")

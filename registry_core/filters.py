@@ -38,6 +38,7 @@ PARAM_FEATURE = "feature"
 PARAM_SEARCH = "q"
 PARAM_AVAILABLE = "available"
 PARAM_SORT = "sort"
+PARAM_USED_BY = "used_by"  # team or service names, comma-separated; any of them matches
 FILTER_PARAMS: tuple[str, ...] = (
     PARAM_PROVIDER,
     PARAM_STATUS,
@@ -45,6 +46,7 @@ FILTER_PARAMS: tuple[str, ...] = (
     PARAM_SEARCH,
     PARAM_AVAILABLE,
     PARAM_SORT,
+    PARAM_USED_BY,
 )
 
 DEFAULT_SORT = "provider"
@@ -106,13 +108,14 @@ class RegistryFilter:
     search: str = ""
     available_only: bool = False
     sort: str = DEFAULT_SORT
+    used_by: tuple[str, ...] = ()
 
     @classmethod
     def from_query_params(cls, params: QueryParams) -> RegistryFilter:
         """Parse query parameters; unknown values are dropped, never raised on (URLs get edited).
 
         >>> RegistryFilter.from_query_params({"status": "Deprecated,bogus", "sort": "nope"})
-        RegistryFilter(providers=(), statuses=('deprecated',), features=(), search='', available_only=False, sort='provider')
+        RegistryFilter(providers=(), statuses=('deprecated',), features=(), search='', available_only=False, sort='provider', used_by=())
         """
         statuses = [s for s in _values(params, PARAM_STATUS) if s in STATUS_OPTIONS]
         features = [f for f in _values(params, PARAM_FEATURE) if f in FEATURE_OPTIONS]
@@ -123,6 +126,7 @@ class RegistryFilter:
         sort_values = _values(params, PARAM_SORT)
         sort = sort_values[-1] if sort_values and sort_values[-1] in SORT_LABELS else DEFAULT_SORT
         available = _values(params, PARAM_AVAILABLE)
+        used_by = [n for n in _values(params, PARAM_USED_BY) if len(n) <= 100][:20]
         return cls(
             providers=tuple(providers),
             statuses=tuple(s for s in STATUS_OPTIONS if s in statuses),
@@ -130,6 +134,7 @@ class RegistryFilter:
             search=" ".join((search_raw or "").split())[:MAX_SEARCH_LENGTH],
             available_only=bool(available) and available[-1] in _TRUE,
             sort=sort,
+            used_by=tuple(used_by),
         )
 
     def to_query_params(self) -> dict[str, str | list[str]]:
@@ -151,13 +156,20 @@ class RegistryFilter:
             out[PARAM_AVAILABLE] = "true"
         if self.sort != DEFAULT_SORT:
             out[PARAM_SORT] = self.sort
+        if self.used_by:
+            out[PARAM_USED_BY] = list(self.used_by)
         return out
 
     @property
     def is_empty(self) -> bool:
         """Whether this filter shows everything (in any order)."""
         return not (
-            self.providers or self.statuses or self.features or self.search or self.available_only
+            self.providers
+            or self.statuses
+            or self.features
+            or self.search
+            or self.available_only
+            or self.used_by
         )
 
     def matches(self, record: ModelRecord) -> bool:
@@ -170,6 +182,8 @@ class RegistryFilter:
             return False
         if self.available_only and not record.available:
             return False
+        if self.used_by and not set(self.used_by) & {n.casefold() for n in record.used_by}:
+            return False  # names compare without case (the URL's are lower-cased)
         if self.search:
             haystack = " ".join(
                 v or ""
@@ -216,6 +230,8 @@ class RegistryFilter:
             text += " with " + _join(list(self.features))
         if self.search:
             text += f' matching "{self.search}"'
+        if self.used_by:
+            text += " used by " + _join(list(self.used_by), "or")
         if SORT_LABELS.get(self.sort):
             text += f", {SORT_LABELS[self.sort]}"
         return text

@@ -18,6 +18,13 @@ from registry_core.cells import is_empty
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.export import per_million
 from registry_core.filters import provider_label
+from registry_core.lifecycle import (
+    DEFAULT_WINDOW_DAYS,
+    Lifecycle,
+    assess,
+    is_retired,
+    verified_providers,
+)
 from registry_core.records import (
     FIELD_NAMES,
     HUMAN_OWNED_FIELDS,
@@ -25,8 +32,9 @@ from registry_core.records import (
     ModelRecord,
 )
 
-#: Days ahead within which a retirement counts as "retiring soon".
-RETIRING_SOON_DAYS = 90
+#: Days ahead within which a retirement counts as "retiring soon" (see :mod:`registry_core.lifecycle`;
+#: the setting is ``REGISTRY_RETIRING_WITHIN_DAYS``).
+RETIRING_SOON_DAYS = DEFAULT_WINDOW_DAYS
 
 BADGE_DEPRECATED = "deprecated"
 BADGE_RETIRING = "retiring soon"
@@ -62,27 +70,35 @@ def detail_link(record: ModelRecord, page_path: str = "model") -> str:
     return f"{page_path}?model={quote(model_ref(record), safe='/')}"
 
 
-def badges(record: ModelRecord, today: date, *, soon_days: int = RETIRING_SOON_DAYS) -> list[str]:
-    """Warnings a person should see next to a model.
+def badges(
+    record: ModelRecord,
+    today: date,
+    *,
+    soon_days: int = RETIRING_SOON_DAYS,
+    verified: bool | None = None,
+) -> list[str]:
+    """Warnings a person should see next to a model (the rules: :func:`lifecycle.assess`).
 
-    "unavailable" needs a discovery that looked: a model seeded from the catalog and never
-    verified is not flagged.
+    "unavailable" needs a discovery that looked (``verified``; ``None``: the record itself was
+    verified): a model seeded from the catalog and never listed is not flagged.
 
     >>> rec = ModelRecord("openai", "x", status="deprecated", retirement_date=date(2025, 3, 1))
     >>> badges(rec, date(2025, 1, 1))
     ['deprecated', 'retiring soon']
     """
+    return lifecycle_badges(assess(record, today, window_days=soon_days, verified=verified))
+
+
+def lifecycle_badges(life: Lifecycle) -> list[str]:
+    """The badge words for an assessed lifecycle, in display order."""
     out: list[str] = []
-    if record.status == "deprecated" or (
-        record.deprecation_date is not None and record.deprecation_date <= today
-    ):
+    if life.deprecated:
         out.append(BADGE_DEPRECATED)
-    if record.retirement_date is not None:
-        if record.retirement_date < today:
-            out.append(BADGE_RETIRED)
-        elif record.retirement_date <= today + timedelta(days=soon_days):
-            out.append(BADGE_RETIRING)
-    if not record.available and record.last_verified is not None:
+    if life.retired:
+        out.append(BADGE_RETIRED)
+    elif life.retiring:
+        out.append(BADGE_RETIRING)
+    if life.unavailable:
         out.append(BADGE_UNAVAILABLE)
     return out
 
@@ -115,16 +131,27 @@ BROWSE_COLUMNS: tuple[str, ...] = (
 
 
 def browse_frame(
-    records: Sequence[ModelRecord], today: date, *, page_path: str = "model"
+    records: Sequence[ModelRecord],
+    today: date,
+    *,
+    page_path: str = "model",
+    window_days: int = RETIRING_SOON_DAYS,
+    verified: frozenset[str] | None = None,
 ) -> pd.DataFrame:
-    """The Browse table: one row per record, in the given order, typed for column config."""
+    """The Browse table: one row per record, in the given order, typed for column config.
+
+    ``verified``: providers a listing has looked at (default: those among ``records``).
+    """
     rows: dict[str, list[Any]] = {name: [] for name in BROWSE_COLUMNS}
+    looked = verified_providers(records) if verified is None else verified
     for r in records:
         rows["Provider"].append(provider_label(r.provider_id))
         rows["Model"].append(r.model_id)
         rows["Name"].append(r.model_name or "")
         rows["Status"].append(r.status or "")
-        rows["Badges"].append(badges(r, today))
+        rows["Badges"].append(
+            badges(r, today, soon_days=window_days, verified=r.provider_id in looked)
+        )
         rows["Available"].append(bool(r.available))
         rows["Recommended"].append(bool(r.recommended))
         rows["Input $/1M"].append(per_million(r.cost_per_1k))
@@ -163,9 +190,18 @@ class Counts:
     unavailable: int
 
 
-def counts(records: Sequence[ModelRecord], today: date) -> Counts:
-    """How many models, providers, and badge holders."""
-    marks = [badges(r, today) for r in records]
+def counts(
+    records: Sequence[ModelRecord],
+    today: date,
+    *,
+    window_days: int = RETIRING_SOON_DAYS,
+    verified: frozenset[str] | None = None,
+) -> Counts:
+    """How many models, providers, and badge holders (badges as on Browse)."""
+    looked = verified_providers(records) if verified is None else verified
+    marks = [
+        badges(r, today, soon_days=window_days, verified=r.provider_id in looked) for r in records
+    ]
     return Counts(
         models=len(records),
         providers=len({r.provider_id for r in records}),
@@ -233,20 +269,46 @@ def cost_chart_frame(records: Iterable[ModelRecord], limit: int = 25) -> pd.Data
 # --- deprecations ---------------------------------------------------------------------------
 
 
-def lifecycle_status(record: ModelRecord, today: date) -> str:
-    """One word for the timeline colour: retired / retiring soon / deprecated / active."""
-    marks = badges(record, today)
-    for mark in (BADGE_RETIRED, BADGE_RETIRING, BADGE_DEPRECATED):
-        if mark in marks:
-            return mark
+def lifecycle_status(
+    record: ModelRecord,
+    today: date,
+    *,
+    window_days: int = RETIRING_SOON_DAYS,
+    verified: bool | None = None,
+) -> str:
+    """One word for the timeline colour: retired / retiring soon / deprecated / status / active."""
+    life = assess(record, today, window_days=window_days, verified=verified)
+    if life.retired:
+        return BADGE_RETIRED
+    if life.retiring:
+        return BADGE_RETIRING
+    if life.deprecated:
+        return BADGE_DEPRECATED
     return record.status or "active"
 
 
-def timeline_frame(records: Iterable[ModelRecord], today: date) -> pd.DataFrame:
+TIMELINE_COLUMNS: tuple[str, ...] = (
+    "Model",
+    "Provider",
+    "Phase",
+    "Start",
+    "End",
+    "Status",
+    "Successor",
+)
+#: The timeline always spans at least this many days before and after today.
+TIMELINE_MIN_PAST_DAYS = 180
+TIMELINE_MIN_FUTURE_DAYS = 365
+
+
+def timeline_frame(
+    records: Iterable[ModelRecord], today: date, *, window_days: int = RETIRING_SOON_DAYS
+) -> pd.DataFrame:
     """Phases per model for the deprecation timeline: release → deprecation → retirement.
 
     One row per phase (``in service`` from release to deprecation, ``deprecated`` from
-    deprecation to retirement), for models with a deprecation or retirement date. A phase whose
+    deprecation to retirement), for models with a deprecation or retirement date; every phase of
+    a model carries the same ``Model`` label, so the chart draws one row per model. A phase whose
     end is unknown ends at the last known date (or today).
     """
     rows: list[dict[str, Any]] = []
@@ -254,57 +316,68 @@ def timeline_frame(records: Iterable[ModelRecord], today: date) -> pd.DataFrame:
         if r.deprecation_date is None and r.retirement_date is None:
             continue
         label = f"{r.provider_id}/{r.model_id}"
-        status = lifecycle_status(r, today)
+        status = lifecycle_status(r, today, window_days=window_days)
+        common = {
+            "Model": label,
+            "Provider": provider_label(r.provider_id),
+            "Status": status,
+            "Successor": r.successor_model or "",
+        }
         end_of_service = r.deprecation_date or r.retirement_date
         if r.release_date is not None and end_of_service is not None:
             rows.append(
                 {
-                    "Model": label,
-                    "Provider": provider_label(r.provider_id),
+                    **common,
                     "Phase": "in service",
                     "Start": pd.Timestamp(r.release_date),
                     "End": pd.Timestamp(max(end_of_service, r.release_date)),
-                    "Status": status,
-                    "Successor": r.successor_model or "",
                 }
             )
         if r.deprecation_date is not None:
             end = r.retirement_date or max(today, r.deprecation_date)
             rows.append(
                 {
-                    "Model": label,
-                    "Provider": provider_label(r.provider_id),
+                    **common,
                     "Phase": "deprecated",
                     "Start": pd.Timestamp(r.deprecation_date),
                     "End": pd.Timestamp(max(end, r.deprecation_date)),
-                    "Status": status,
-                    "Successor": r.successor_model or "",
                 }
             )
         elif r.release_date is None and r.retirement_date is not None:
             # only a retirement date: a point on the chart
             rows.append(
                 {
-                    "Model": label,
-                    "Provider": provider_label(r.provider_id),
+                    **common,
                     "Phase": "retirement",
                     "Start": pd.Timestamp(r.retirement_date),
                     "End": pd.Timestamp(r.retirement_date),
-                    "Status": status,
-                    "Successor": r.successor_model or "",
                 }
             )
-    return pd.DataFrame(
-        rows, columns=["Model", "Provider", "Phase", "Start", "End", "Status", "Successor"]
-    )
+    return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
+
+
+def timeline_span(frame: pd.DataFrame, today: date) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The x-axis domain: every phase, and at least half a year back and a year ahead of today.
+
+    >>> span = timeline_span(pd.DataFrame(columns=list(TIMELINE_COLUMNS)), date(2025, 1, 1))
+    >>> [d.date().isoformat() for d in span]
+    ['2024-07-05', '2026-01-01']
+    """
+    low = pd.Timestamp(today - timedelta(days=TIMELINE_MIN_PAST_DAYS))
+    high = pd.Timestamp(today + timedelta(days=TIMELINE_MIN_FUTURE_DAYS))
+    if not frame.empty:
+        low = min(low, pd.Timestamp(frame["Start"].min()))
+        high = max(high, pd.Timestamp(frame["End"].max()))
+    return low, high
 
 
 def upcoming(records: Iterable[ModelRecord], today: date, within_days: int) -> list[ModelRecord]:
-    """Models whose deprecation or retirement falls within ``within_days`` from today, soonest first."""
+    """Models whose deprecation or retirement falls after today and within ``within_days``,
+    soonest first (a date that is today has already happened: see :mod:`registry_core.lifecycle`)."""
     horizon = today + timedelta(days=within_days)
 
     def next_date(r: ModelRecord) -> date | None:
-        dates = [d for d in (r.deprecation_date, r.retirement_date) if d and today <= d <= horizon]
+        dates = [d for d in (r.deprecation_date, r.retirement_date) if d and today < d <= horizon]
         return min(dates) if dates else None
 
     hits = [(d, r) for r in records if (d := next_date(r)) is not None]
@@ -325,9 +398,10 @@ def upcoming_frame(records: Sequence[ModelRecord], today: date) -> pd.DataFrame:
                 "Days left": min(
                     (d - today).days
                     for d in (r.deprecation_date, r.retirement_date)
-                    if d is not None and d >= today
+                    if d is not None and d > today
                 ),
                 "Successor": r.successor_model or "",
+                "Used By": ", ".join(r.used_by),
                 "Recommended": bool(r.recommended),
             }
         )
@@ -338,6 +412,7 @@ def upcoming_frame(records: Sequence[ModelRecord], today: date) -> pd.DataFrame:
         "Retirement",
         "Days left",
         "Successor",
+        "Used By",
         "Recommended",
     ]
     frame = pd.DataFrame(rows, columns=columns)
@@ -346,18 +421,150 @@ def upcoming_frame(records: Sequence[ModelRecord], today: date) -> pd.DataFrame:
     return frame
 
 
+def deprecated_now(
+    records: Iterable[ModelRecord], today: date, *, window_days: int = RETIRING_SOON_DAYS
+) -> list[ModelRecord]:
+    """Every deprecated or retired model, dated or not: the retired first, then by date and id."""
+    pool = list(records)
+    hits = [
+        r
+        for r in pool
+        if (life := assess(r, today, window_days=window_days)).deprecated or life.retired
+    ]
+    return sorted(
+        hits,
+        key=lambda r: (
+            not is_retired(r, today),
+            r.retirement_date or date.max,
+            r.deprecation_date or date.max,
+            r.provider_id,
+            r.model_id,
+        ),
+    )
+
+
+def deprecated_frame(records: Sequence[ModelRecord], today: date) -> pd.DataFrame:
+    """The "Deprecated now" table: state, dates (blank when unknown), successor, and the source."""
+    rows = []
+    for r in records:
+        life = assess(r, today)
+        rows.append(
+            {
+                "Model": f"{r.provider_id}/{r.model_id}",
+                "State": "retired" if life.retired else "deprecated",
+                "Deprecation": _ts(r.deprecation_date),
+                "Retirement": _ts(r.retirement_date),
+                "Successor": r.successor_model or "",
+                "Date from": r.provenance.get("Retirement Date")
+                or r.provenance.get("Deprecation Date")
+                or "",
+            }
+        )
+    columns = ["Model", "State", "Deprecation", "Retirement", "Successor", "Date from"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("Deprecation", "Retirement"):
+        frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def at_risk(
+    records: Iterable[ModelRecord],
+    today: date,
+    within_days: int = RETIRING_SOON_DAYS,
+    *,
+    verified: frozenset[str] | None = None,
+) -> list[ModelRecord]:
+    """Recommended or Used By models that are deprecated, retired, unavailable, or retire
+    within ``within_days``; soonest retirement first. ``verified``: providers a listing looked at
+    (default: those with a verified record among ``records``)."""
+    pool = list(records)
+    looked = verified_providers(pool) if verified is None else verified
+    out = [
+        r
+        for r in pool
+        if (r.recommended or r.used_by)
+        and assess(r, today, window_days=within_days, verified=r.provider_id in looked).at_risk
+    ]
+    return sorted(out, key=lambda r: (r.retirement_date or date.max, r.provider_id, r.model_id))
+
+
 def recommended_at_risk(
     records: Iterable[ModelRecord], today: date, within_days: int = RETIRING_SOON_DAYS
 ) -> list[ModelRecord]:
     """Recommended models that are deprecated, unavailable, or retire within ``within_days``."""
-    out = []
-    for r in records:
-        if not r.recommended:
+    pool = list(records)
+    return [r for r in at_risk(pool, today, within_days) if r.recommended]
+
+
+def move_to(record: ModelRecord, records: Sequence[ModelRecord], today: date) -> str:
+    """What to move to: the recorded successor, else the registry's recommendation for the
+    provider (with a feature the model has), else a plain "none recorded"."""
+    if record.successor_model:
+        return record.successor_model
+    from registry_core.advice import recommend
+
+    feature = next((f for f in ("chat", "embeddings") if f in record.features), None)
+    pick = recommend(records, record.provider_id, today=today, feature=feature)
+    if pick.model_id and pick.model_id != record.model_id:
+        return f"{pick.model_id} (suggested: {pick.reason})"
+    return "— none recorded"
+
+
+def at_risk_frame(
+    risky: Sequence[ModelRecord],
+    records: Sequence[ModelRecord],
+    today: date,
+    within_days: int = RETIRING_SOON_DAYS,
+) -> pd.DataFrame:
+    """The "At risk" table: why, when, who uses it, and what to move to."""
+    looked = verified_providers(records)
+    rows = []
+    for r in risky:
+        life = assess(r, today, window_days=within_days, verified=r.provider_id in looked)
+        rows.append(
+            {
+                "Model": f"{r.provider_id}/{r.model_id}",
+                "State": str(life.state),
+                "Retirement": _ts(r.retirement_date),
+                "Days left": life.days_left,
+                "Move to": move_to(r, records, today),
+                "Used By": ", ".join(r.used_by),
+                "Recommended": bool(r.recommended),
+            }
+        )
+    columns = ["Model", "State", "Retirement", "Days left", "Move to", "Used By", "Recommended"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["Retirement"] = pd.to_datetime(frame["Retirement"])
+    frame["Days left"] = pd.array(frame["Days left"].tolist(), dtype="Int64")
+    return frame
+
+
+def lifecycle_sources_rows(record: ModelRecord) -> list[dict[str, str]]:
+    """Every source's lifecycle claim kept in Metadata (``lifecycle``), for Model detail, with
+    which one the record holds. Empty when no source said anything."""
+    raw = record.meta.get("lifecycle")
+    if not isinstance(raw, dict):
+        return []
+    out: list[dict[str, str]] = []
+    for origin, claims in raw.items():
+        if not isinstance(claims, dict):
             continue
-        marks = badges(r, today, soon_days=within_days)
-        if marks:
-            out.append(r)
-    return sorted(out, key=lambda r: (r.retirement_date or date.max, r.provider_id, r.model_id))
+        for name, value in claims.items():
+            if name in ("source_url", "taken", "sources"):
+                continue
+            attr = next((a for a, n in FIELD_NAMES.items() if n == name), None)
+            held = _show(getattr(record, attr)) if attr else None
+            out.append(
+                {
+                    "Field": str(name),
+                    "Source": str(origin),
+                    "Says": str(value),
+                    "In use": "—" if held is None else ("yes" if held == str(value) else "no"),
+                    "Link": str(claims.get("source_url") or ""),
+                    "Taken": str(claims.get("taken") or ""),
+                }
+            )
+    return out
 
 
 # --- model detail ---------------------------------------------------------------------------

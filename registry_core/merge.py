@@ -20,8 +20,18 @@ high (provider > catalog > inferred). An empty discovered value never clears a f
 **Disappearance.** A model missing from a successful listing is marked unavailable only when it
 has been missing from ``grace_listings`` consecutive listings spanning ``grace_period_s``; the
 count and the first miss are kept in ``Metadata.grace``. A listing that misses more than
-``shrink_ratio`` of the previously available models is *suspect*: nothing is marked unavailable
-and no grace counter moves.
+``shrink_ratio`` of the previously available models is *suspect*: it is held back (nothing is
+marked unavailable and the ordinary grace counter does not move). The shrink guard counts suspect
+listings separately (``Metadata.grace.suspect_count`` / ``suspect_since``): when the same drop
+repeats over at least ``max(2, grace_listings)`` consecutive suspect listings spanning
+``grace_period_s``, it is a lasting drop and is accepted — the models are marked unavailable,
+with an ``unavailable`` history event whose ``shrink_guard`` detail says so. A listing that sees
+the model again clears both counters.
+
+**Writing.** The merge returns a :class:`~registry_core.plan.WritePlan` (per row only the
+columns that changed, and the values it read; see :mod:`registry_core.plan`): the store writes
+a column only where it still holds what the merge read, so an edit made during a refresh is
+never reverted. The plan also replays the events kept in rows' journals.
 
 **Scope.** A listing by credential ``openai/acme`` judges only the records that credential owns:
 those scoped to it, plus unscoped records when it is the provider's primary credential. New
@@ -39,6 +49,7 @@ from typing import Any
 
 from registry_core.cells import cell, format_datetime
 from registry_core.events import HistoryEvent, make_event_key
+from registry_core.plan import JOURNAL, WritePlan, journal_events, plan_for
 from registry_core.providers.base import DiscoveredModel
 from registry_core.records import (
     ALIAS_OF,
@@ -80,10 +91,11 @@ DATE_EVENT_KINDS: dict[str, str] = {
     RETIREMENT_DATE: "retirement_date_changed",
 }
 #: Higher wins when two automatic sources disagree; ``manual`` is never overwritten.
-PROVENANCE_RANK: dict[str, int] = {"inferred": 1, "catalog": 2, "provider": 3}
+#: Lifecycle facts: people > provider > bundled lifecycle dataset > catalog (lifecycle_data.py).
+PROVENANCE_RANK: dict[str, int] = {"inferred": 1, "catalog": 2, "dataset": 3, "provider": 4}
 AUTOMATIC_PROVENANCE = frozenset(PROVENANCE_RANK)
 #: Metadata keys that change on every listing and alone do not justify a write.
-VOLATILE_META = frozenset({"raw", "verification", "run_id"})
+VOLATILE_META = frozenset({"raw", "verification", "run_id", JOURNAL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +146,8 @@ class MergeResult:
     suspect: bool = False
     warnings: list[str] = field(default_factory=list)
     models_seen: int = 0
+    #: what to write: per row the changed columns and the values read (plus journal replays)
+    plan: WritePlan = field(default_factory=WritePlan)
 
 
 # --- small pure helpers ---------------------------------------------------------------------
@@ -197,8 +211,13 @@ def _parse_moment(text: Any) -> datetime | None:
 
 def _source_label(provenance: dict[str, str]) -> str | None:
     kinds = {"provider" if p == "inferred" else p for p in provenance.values()}
-    ordered = [k for k in ("provider", "catalog", "manual") if k in kinds]
+    ordered = [k for k in ("provider", "dataset", "catalog", "manual") if k in kinds]
     return "+".join(ordered) or None
+
+
+def _status_origin(model: DiscoveredModel) -> str:
+    """A status hint is the provider's unless the lifecycle dataset supplied it."""
+    return "dataset" if model.provenance.get(STATUS) == "dataset" else "provider"
 
 
 def _owned_by_listing(record: ModelRecord, label: str, primary: bool) -> bool:
@@ -262,7 +281,7 @@ class _Merger:
             provenance[name] = model.provenance.get(name, "provider")
             filled[name] = cell(value)
         status = model.status_hint or "active"
-        provenance[STATUS] = "provider" if model.status_hint else "inferred"
+        provenance[STATUS] = _status_origin(model) if model.status_hint else "inferred"
         filled[STATUS] = status
         meta: dict[str, Any] = {
             "provenance": provenance,
@@ -273,6 +292,8 @@ class _Merger:
             meta["raw"] = model.raw
         if model.verification:
             meta["verification"] = model.verification
+        if model.lifecycle:
+            meta["lifecycle"] = model.lifecycle
         self.diff.added.append(model.model_id)
         self.event(model.model_id, "added", (), scope=self.scope_for(model, None))
         return ModelRecord(
@@ -317,7 +338,7 @@ class _Merger:
         for name, attr in DISCOVERED_FACTS.items():
             offer(name, attr, getattr(model, attr), model.provenance.get(name, "provider"))
         if model.status_hint:
-            offer(STATUS, "status", model.status_hint, "provider")
+            offer(STATUS, "status", model.status_hint, _status_origin(model))
         elif old.status is None:
             offer(STATUS, "status", "active", "inferred")
 
@@ -349,6 +370,8 @@ class _Merger:
             meta["raw"] = model.raw
         if model.verification:
             meta["verification"] = model.verification
+        if model.lifecycle:
+            meta["lifecycle"] = model.lifecycle
         if "first_seen" not in meta:
             meta["first_seen"] = format_datetime(self.now)
         source = _source_label(provenance)
@@ -387,26 +410,40 @@ class _Merger:
         if not old.available or old.discovery_method != "api" or old.last_verified is None:
             return old  # never seen by discovery, or already unavailable: nothing to judge
         self.diff.missing.append(old.model_id)
-        if suspect:
-            return old
         meta = dict(old.meta)
         raw_grace = meta.get("grace")
-        grace: dict[str, Any] = raw_grace if isinstance(raw_grace, dict) else {}
-        previous = grace.get("missing_count")
+        grace: dict[str, Any] = dict(raw_grace) if isinstance(raw_grace, dict) else {}
+        prefix = "suspect" if suspect else "missing"
+        previous = grace.get(f"{prefix}_count")
         count = (previous if isinstance(previous, int) and previous > 0 else 0) + 1
-        since = _parse_moment(grace.get("missing_since")) or self.now
+        since = _parse_moment(grace.get(f"{prefix}_since")) or self.now
         since_text = format_datetime(since)
         span = (self.now - since).total_seconds()
-        if count >= self.policy.grace_listings and span >= self.policy.grace_period_s:
+        needed = max(2, self.policy.grace_listings) if suspect else self.policy.grace_listings
+        if count >= needed and span >= self.policy.grace_period_s:
             meta.pop("grace", None)
             meta["unavailable_since"] = since_text
             self.diff.missing.remove(old.model_id)
             self.diff.removed.append(old.model_id)
+            extra: dict[str, Any] = {}
+            if suspect:
+                extra["shrink_guard"] = (
+                    f"the listing shrank by more than {self.policy.shrink_ratio:.0%} and the "
+                    f"same drop repeated over {count} listings since {since_text}: accepted as "
+                    "a lasting drop"
+                )
             self.event(
-                old.model_id, "unavailable", (since_text,), missing_since=since_text, listings=count
+                old.model_id,
+                "unavailable",
+                (since_text,),
+                missing_since=since_text,
+                listings=count,
+                **extra,
             )
             return old.replace(available=False, metadata=meta)
-        meta["grace"] = {"missing_count": count, "missing_since": since_text}
+        grace[f"{prefix}_count"] = count
+        grace[f"{prefix}_since"] = since_text
+        meta["grace"] = grace
         return old.replace(metadata=meta)
 
 
@@ -458,14 +495,6 @@ def merge_listing(
     ]
     dropped = [r for r in owned_available if r.model_id not in listing]
     suspect = bool(owned_available) and len(dropped) > policy.shrink_ratio * len(owned_available)
-    warnings: list[str] = []
-    if suspect:
-        warnings.append(
-            f"{provider_id} listed only {len(owned_available) - len(dropped)} of the "
-            f"{len(owned_available)} models it listed before; treated as a suspect listing, "
-            "so nothing was marked unavailable. If the models really went away, they will be "
-            "marked once a listing confirms it."
-        )
 
     out: list[ModelRecord] = []
     to_write: list[ModelRecord] = []
@@ -485,6 +514,25 @@ def merge_listing(
             out.append(new)
             to_write.append(new)
 
+    warnings: list[str] = []
+    if suspect:
+        head = (
+            f"{provider_id} listed only {len(owned_available) - len(dropped)} of the "
+            f"{len(owned_available)} models it listed before; treated as a suspect listing"
+        )
+        if merger.diff.removed:
+            warnings.append(
+                f"{head}, but the same drop repeated over the grace period, so "
+                f"{len(merger.diff.removed)} models were marked unavailable."
+            )
+        else:
+            warnings.append(
+                f"{head}, so nothing was marked unavailable. If the drop repeats over "
+                f"{max(2, policy.grace_listings)} listings spanning "
+                f"{policy.grace_period_s / 3600:g} h, it is accepted."
+            )
+    replay = [e for r in by_id.values() for e in journal_events(r)]
+    plan = plan_for(((by_id.get(r.model_id), r) for r in to_write), merger.events, replay=replay)
     return MergeResult(
         records=out,
         to_write=to_write,
@@ -493,6 +541,7 @@ def merge_listing(
         suspect=suspect,
         warnings=warnings,
         models_seen=len(listing),
+        plan=plan,
     )
 
 

@@ -24,6 +24,8 @@ Field definitions (units are part of the contract):
 - **Source**: where the facts came from (``provider``, ``catalog``, ``manual``, or ``a+b``).
 - **Scope**: empty for models every credential sees; else the name of the only credential
   that sees it (``openai/acme``: fine-tunes, org-private models).
+- **Used By**: the teams or services that depend on the model, a list of names (owned by
+  people; ``scan --used-by NAME`` adds one). In Airtable a text cell, names separated by commas.
 - **Notes**: free text from people.
 - **Metadata**: a JSON object: the raw provider item, the provenance of each filled value
   (``{"provenance": {"Cost per 1K tokens": "catalog"}}``), verification and grace-period state.
@@ -39,6 +41,7 @@ import dataclasses
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -73,6 +76,7 @@ SUCCESSOR_MODEL = "Successor Model"
 ALIAS_OF = "Alias Of"
 SOURCE = "Source"
 SCOPE = "Scope"
+USED_BY = "Used By"
 NOTES = "Notes"
 METADATA = "Metadata"
 
@@ -105,6 +109,7 @@ FIELD_NAMES: dict[str, str] = {
     "alias_of": ALIAS_OF,
     "source": SOURCE,
     "scope": SCOPE,
+    "used_by": USED_BY,
     "notes": NOTES,
     "metadata": METADATA,
 }
@@ -112,8 +117,11 @@ ATTR_BY_FIELD: dict[str, str] = {v: k for k, v in FIELD_NAMES.items()}
 ALL_FIELDS: tuple[str, ...] = tuple(FIELD_NAMES.values())
 
 #: Fields people own: discovery and the catalog never overwrite a value a person entered here.
-HUMAN_OWNED_FIELDS: frozenset[str] = frozenset({STATUS, RECOMMENDED, SORT_ORDER, REGIONS, NOTES})
+HUMAN_OWNED_FIELDS: frozenset[str] = frozenset(
+    {STATUS, RECOMMENDED, SORT_ORDER, REGIONS, NOTES, USED_BY}
+)
 
+MAX_NAME_LENGTH = 100  # one team or service name in Used By
 MAX_TEXT_LENGTH = 100_000  # Airtable's long text limit
 
 #: The plausible range of every numeric field (inclusive). A value outside it (or not finite)
@@ -174,6 +182,7 @@ class ModelRecord:
     alias_of: str | None = None
     source: str | None = None
     scope: str | None = None
+    used_by: tuple[str, ...] = ()
     notes: str | None = None
     metadata: dict[str, Any] | str | None = None
 
@@ -216,7 +225,12 @@ class ModelRecord:
         """
         out: dict[str, Any] = {}
         for attr, name in FIELD_NAMES.items():
-            cell = _to_cell(getattr(self, attr))
+            # Used By is a text cell (free names need no option list): "team-a, svc-b"
+            cell = (
+                ", ".join(self.used_by) or None
+                if attr == "used_by"
+                else _to_cell(getattr(self, attr))
+            )
             if omit_empty and is_empty_cell(cell):
                 continue
             out[name] = cell
@@ -360,6 +374,34 @@ class _RowParser:
                 out.append(norm)
         # a fixed order makes rows comparable whatever order people clicked them in
         return tuple(o for o in options if o in out)
+
+    def names(self, name: str, value: Any) -> tuple[str, ...]:
+        """A list of free names (Used By): text split on commas, semicolons and new lines, or
+        a list; each cleaned like text, duplicates (ignoring case) dropped, typed order kept."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            items: list[Any] = re.split(r"[,;\n]", value)
+        elif isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            self.warn(name, f"expected a list of names, got {type(value).__name__}; left empty")
+            return ()
+        out: list[str] = []
+        seen: set[str] = set()
+        for item in items:
+            text = self.text(name, item) if isinstance(item, str) else None
+            if not isinstance(item, str):
+                self.warn(name, f"dropped non-text name {item!r}")
+            if not text:
+                continue
+            if len(text) > MAX_NAME_LENGTH:
+                self.warn(name, f"name longer than {MAX_NAME_LENGTH} characters; cut")
+                text = text[:MAX_NAME_LENGTH].rstrip()
+            if text.casefold() not in seen:
+                seen.add(text.casefold())
+                out.append(unicodedata.normalize("NFC", text))
+        return tuple(out)
 
     def number(self, name: str, value: Any) -> float | None:
         if value is None:
@@ -560,6 +602,7 @@ def parse_row(fields: Mapping[str, Any], *, row_ref: str = "row") -> ParsedRow:
             alias_of=p.text(ALIAS_OF, fields.get(ALIAS_OF)),
             source=p.text(SOURCE, fields.get(SOURCE)),
             scope=p.text(SCOPE, fields.get(SCOPE)),
+            used_by=p.names(USED_BY, fields.get(USED_BY)),
             notes=p.text(NOTES, fields.get(NOTES), multiline=True),
             metadata=p.metadata(fields.get(METADATA)),
         )

@@ -1,13 +1,23 @@
 """Scheduled refresh: the ``refresh`` command for cron / systemd / Kubernetes, and the opt-in
 in-process refresher of the dashboard.
 
-Several hosts may run a refresh at the same time: writes are idempotent (records are upserted by
-key and only when changed; history events are keyed by what changed, not by run), so the second
-host writes no duplicate event. ``--if-older-than`` skips providers that any host listed
-successfully within the window, which keeps a fleet of timers from listing a provider N times.
+Several hosts may run a refresh at the same time. Each provider has a **lease** kept in the
+registry itself (:meth:`~registry_core.stores.base.RegistryStore.acquire_leases`): a refresh
+lists and writes only the providers whose lease it took, and reports the others as
+"refreshed by <host> at <time>" (outcome ``skipped``). A lease lasts ``REGISTRY_LEASE_TTL``
+(default 5 minutes) unless released, so a crashed host blocks a provider no longer than that.
+Writes stay idempotent underneath (records are upserted by key and only when changed; history
+events are keyed by what changed, not by run), so even a host that lost its lease half-way
+writes no duplicate. ``--if-older-than`` skips providers that any host listed successfully
+within the window, which keeps a fleet of timers from listing a provider N times.
 
-The exit status is non-zero only when every provider that was attempted failed (or there was
-nothing to refresh at all): one provider down must not page anyone.
+Exit status (:func:`exit_status`): ``0`` when every provider that was attempted listed and its
+changes were saved (one provider whose *listing* failed while others worked is still ``0``: one
+provider down must not page anyone); ``1`` when every attempted provider failed to list, or
+there was nothing to refresh at all; ``3`` when a listing succeeded but writing it to the
+registry failed for at least one provider (nothing of that listing is saved: the registry is
+down, read-only on disk, or refused the write), so cron and CI see that the registry is not
+being kept up to date. ``2`` stays the command line's usage error.
 
 Scheduling it (any number of hosts may do this at once)::
 
@@ -38,19 +48,24 @@ process (:meth:`registry_core.service.ModelRegistryService.start_refresher`).
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
 import threading
+import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Protocol
 
 from registry_core.cells import human_age
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
 from registry_core.provider_table import display_name
+from registry_core.providers.base import Credential
 from registry_core.resolution import RunReport
 from registry_core.resolver import Resolver
-from registry_core.stores.base import RegistryStore
+from registry_core.stores.base import Lease, LeaseState, RegistryStore
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +80,8 @@ class RefreshTarget(Protocol):
 
     def configured_providers(self) -> list[str]: ...
 
+    def credentials(self, provider_id: str | None = None) -> list[Credential]: ...
+
     def discover(
         self, providers: Sequence[str] | None = None, *, trigger: str = "user"
     ) -> list[RunReport]: ...
@@ -78,18 +95,113 @@ def last_success(store: RegistryStore, provider_id: str, *, scan: int = 20) -> d
     return None
 
 
+def holder_name() -> str:
+    """Who this process is, in leases and "refreshed by" reports: ``host (pid 123)``."""
+    return f"{socket.gethostname()} (pid {os.getpid()})"
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _refreshed_by(provider_id: str, state: LeaseState) -> RunReport:
+    if state.lease is not None:
+        text = (
+            f"refreshed by {state.lease.holder} at {_when(state.lease.acquired_at)} "
+            f"(still running; its lease ends by {_when(state.lease.expires_at)})"
+        )
+    else:
+        text = f"refreshed by {state.refreshed_by} at {_when(state.refreshed_at or utc_now())}"
+    return RunReport(
+        provider_id,
+        f"{provider_id}/*",
+        "skipped",
+        None,
+        message=f"{display_name(provider_id)}: {text}",
+    )
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def take_leases(
+    store: RegistryStore,
+    providers: Sequence[str],
+    *,
+    holder: str,
+    ttl_s: float,
+    began: datetime,
+    if_older_than_s: float | None = None,
+) -> tuple[dict[str, Lease], dict[str, RunReport]]:
+    """Take the lease of each provider: ``(leases taken, "refreshed by" reports of the rest)``.
+
+    A provider is left to another host when that host holds its lease, or released it after a
+    successful refresh since ``began`` (or within ``if_older_than_s``). A store that cannot
+    keep leases (read-only, or unreachable) gives no leases and no reports: every provider is
+    refreshed as before, relying on idempotent writes.
+    """
+    if not providers or not store.writable or not hasattr(store, "acquire_leases"):
+        return {}, {}
+    token = uuid.uuid4().hex
+    try:
+        states = store.acquire_leases(providers, holder, ttl_s, token=token)
+    except RegistryError as exc:
+        log.warning("could not take the refresh leases (%s); refreshing without them", exc)
+        return {}, {}
+    taken: dict[str, Lease] = {}
+    others: dict[str, RunReport] = {}
+    now = utc_now()
+    fresh_leases: list[Lease] = []
+    for provider_id in providers:
+        state = states.get(provider_id, LeaseState(provider_id))
+        lease = state.lease
+        if lease is None or lease.token != token:
+            if lease is not None or state.refreshed_by:
+                others[provider_id] = _refreshed_by(provider_id, state)
+            else:  # nobody holds it and we did not get it (store refused): refresh anyway
+                log.warning("no lease for %s; refreshing it without one", provider_id)
+            continue
+        done = state.refreshed_at
+        recent = done is not None and (
+            done >= began
+            or (if_older_than_s is not None and (now - done).total_seconds() < if_older_than_s)
+        )
+        if recent:  # name the host that refreshed it, not our own fresh lease
+            others[provider_id] = _refreshed_by(provider_id, replace(state, lease=None))
+            fresh_leases.append(lease)
+        else:
+            taken[provider_id] = lease
+    if fresh_leases:
+        give_back(store, fresh_leases, refreshed=False)
+    return taken, others
+
+
+def give_back(store: RegistryStore, leases: Sequence[Lease], *, refreshed: bool) -> None:
+    """Release leases; a failure only logs (the leases then expire on their own)."""
+    if not leases:
+        return
+    try:
+        store.release_leases(leases, refreshed=refreshed)
+    except RegistryError as exc:
+        log.warning("could not release %d refresh lease(s) (%s); they expire", len(leases), exc)
+
+
 def refresh(
     service: RefreshTarget,
     providers: Sequence[str] | None = None,
     *,
     if_older_than_s: float | None = None,
     trigger: str = "schedule",
+    holder: str | None = None,
 ) -> list[RunReport]:
     """Discover ``providers`` (every configured one when ``None``), skipping fresh ones.
 
+    Takes each provider's lease first (see :func:`take_leases`) and releases it when done.
     Returns one report per provider and credential, in the order asked; skipped providers get
-    an ``outcome="skipped"`` report saying when they were last listed.
+    an ``outcome="skipped"`` report saying when they were last listed, or by whom.
     """
+    began = utc_now()
     wanted = list(providers) if providers else service.configured_providers()
     wanted = list(dict.fromkeys(p.strip().lower() for p in wanted if p.strip()))
     now = service.resolver.clock()
@@ -110,8 +222,24 @@ def refresh(
                     None,
                     message=f"{display_name(provider_id)}: listed {age} ago; not due yet",
                 )
+    todo = [p for p in wanted if p not in skipped and service.credentials(p)]
+    leases, elsewhere = take_leases(
+        service.store,
+        todo,
+        holder=holder or holder_name(),
+        ttl_s=service.settings.lease_ttl_s,
+        began=began,
+        if_older_than_s=if_older_than_s,
+    )
+    skipped.update(elsewhere)
     todo = [p for p in wanted if p not in skipped]
-    done = service.discover(todo, trigger=trigger) if todo else []
+    done: list[RunReport] = []
+    try:
+        done = service.discover(todo, trigger=trigger) if todo else []
+    finally:
+        listed = {r.provider_id for r in done if r.outcome in ("ok", "suspect") and r.saved}
+        give_back(service.store, [v for k, v in leases.items() if k in listed], refreshed=True)
+        give_back(service.store, [v for k, v in leases.items() if k not in listed], refreshed=False)
     by_provider: dict[str, list[RunReport]] = {}
     for report in done:
         by_provider.setdefault(report.provider_id, []).append(report)
@@ -123,8 +251,12 @@ def refresh(
     return out
 
 
+#: Exit status of a refresh whose listing succeeded but could not be saved (see module doc).
+EXIT_NOT_SAVED = 3
+
+
 def exit_status(reports: Sequence[RunReport]) -> int:
-    """0 unless every attempted provider failed (1), or there was nothing to do at all (1).
+    """0 ok; 1 every attempted provider failed (or nothing to do); 3 a listing was not saved.
 
     A provider counts as failed only when all its credentials failed.
 
@@ -141,7 +273,9 @@ def exit_status(reports: Sequence[RunReport]) -> int:
     attempted = {p: o for p, o in by_provider.items() if o != ["skipped"]}
     if not attempted:
         return 0
-    return 1 if all(all(x == "failed" for x in o) for o in attempted.values()) else 0
+    if all(all(x == "failed" for x in o) for o in attempted.values()):
+        return 1
+    return EXIT_NOT_SAVED if any(r.save_failed for r in reports) else 0
 
 
 # --- the in-process refresher ----------------------------------------------------------------

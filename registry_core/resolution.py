@@ -67,10 +67,20 @@ class RunReport:
     refused: tuple[str, ...] = ()
     duplicates: tuple[str, ...] = ()
     item_warnings: tuple[str, ...] = ()
+    listed: int = 0  # models the provider listed
+    to_save: int = 0  # rows the merge asked to write
+    saved_rows: int = 0  # rows the store saved (written, or already as asked)
+    conflicts: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # left for the next refresh
+    save_error: RegistryError | None = None  # why the listing could not be saved
 
     @property
     def ok(self) -> bool:
         return self.outcome in ("ok", "suspect", "skipped")
+
+    @property
+    def save_failed(self) -> bool:
+        """The listing succeeded but writing it to the registry failed (nothing new is saved)."""
+        return self.save_error is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,12 @@
    secret, registry version marker) for ``cache_ttl_s``;
 2. **registry** — the store's records, when the newest Last Verified among the ones this
    credential sees is within ``freshness_s``;
-3. **api** — a listing from the provider, merged (:mod:`registry_core.merge`) and written back:
-   history events first (idempotent by key), then the changed records, the discovery run, and a
-   bump of the version marker so other instances notice within ``version_check_s``;
+3. **api** — a listing from the provider, merged (:mod:`registry_core.merge`) into a write plan
+   that the store applies in one call (:meth:`RegistryStore.apply_plan`): the changed columns
+   where they still hold what the merge read (a person's edit made meanwhile is kept and the
+   column reported as a conflict), then the events of the saved rows, the discovery run, and a
+   bump of the version marker so other instances notice within ``version_check_s``. Any store
+   error on the way becomes a typed error in this provider's report, never a crash;
 4. the answer goes into memory.
 
 ``force`` skips 1–2. Concurrent misses for the same key in one process share one flight.
@@ -31,8 +34,9 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from registry_core.cache import (
     LRUMap,
@@ -50,6 +54,7 @@ from registry_core.errors import (
     QuotaExceededError,
     RateLimitedError,
     RegistryError,
+    StoreWriteError,
     UnavailableError,
     UnsafeURLError,
 )
@@ -61,6 +66,7 @@ from registry_core.merge import (
     filter_visible,
     merge_listing,
 )
+from registry_core.plan import PlanOutcome, WritePlan
 from registry_core.provider_table import display_name
 from registry_core.providers.base import Credential, DiscoveredModel, ProgressCallback
 from registry_core.providers.discovery import discover_provider
@@ -569,6 +575,13 @@ class Resolver:
                 existing = self.guard(lambda: self.store.list_models(provider_id)).records
             except RegistryError as exc:
                 store_error, store_ok = exc, False
+            except Exception as exc:  # a driver error the store did not type: this provider only
+                log.exception("reading the registry for %s raised unexpectedly", label)
+                store_error = UnavailableError(
+                    f"reading the {self.store.name} registry failed ({type(exc).__name__}: {exc})",
+                    provider=provider_id,
+                )
+                store_ok = False
         if not store_ok:
             # merge against the snapshot so people's fields still show; nothing is written
             snap = self.snapshot.load(provider_id)
@@ -604,12 +617,16 @@ class Resolver:
             credential=label,
         )
         saved = False
+        plan = replace(result.plan, run=run)
+        applied: PlanOutcome | None = None
+        save_error: RegistryError | None = None if store_ok else store_error
         if store_ok and not self.store.writable:
             warnings.append(
                 f"The {self.store.name} registry is read-only here; the listing is not saved."
             )
         elif store_ok:
-            saved = self._write_back(provider_id, result.to_write, result.events, run, warnings)
+            applied, save_error = self._write_back(provider_id, plan, warnings)
+            saved = applied is not None
             if saved:
                 self._save_snapshot(provider_id, result.records, self.version())
         visible = filter_visible(result.records, label)
@@ -621,7 +638,12 @@ class Resolver:
             f"{len(result.diff.changed)} changed"
         )
         if outcome == "suspect":
-            summary += " (suspect listing: nothing marked unavailable)"
+            summary += (
+                f" (suspect listing: a lasting drop, {len(result.diff.removed)} marked unavailable)"
+                if result.diff.removed
+                else " (suspect listing: nothing marked unavailable)"
+            )
+        summary += "; " + _saved_phrase(len(plan.rows), applied, save_error)
         return RunReport(
             provider_id=provider_id,
             credential=label,
@@ -635,33 +657,43 @@ class Resolver:
             refused=tuple(getattr(models, "refused", ())),
             duplicates=tuple(getattr(models, "duplicates", ())),
             item_warnings=tuple(getattr(models, "warnings", ())),
+            listed=result.models_seen,
+            to_save=len(plan.rows),
+            saved_rows=applied.saved_rows if applied else 0,
+            conflicts=tuple(applied.conflicts) if applied else (),
+            save_error=save_error,
         )
 
     def _write_back(
-        self,
-        provider_id: str,
-        to_write: Sequence[ModelRecord],
-        events: Sequence[Any],
-        run: DiscoveryRun,
-        warnings: list[str],
-    ) -> bool:
-        # Events first: they are idempotent by key, so if the record write fails half-way the
-        # next run recomputes the same events and writes them as no-ops.
+        self, provider_id: str, plan: WritePlan, warnings: list[str]
+    ) -> tuple[PlanOutcome | None, RegistryError | None]:
+        """Apply the plan; any failure becomes a typed error for this provider's report."""
         try:
-            if events:
-                self.guard(lambda: self.store.append_events(events))
-            if to_write:
-                self.guard(lambda: self.store.upsert_models(to_write))
-            self.guard(lambda: self.store.record_run(run))
-            if to_write:
-                self.set_version(self.guard(self.store.bump_version))
+            applied = self.guard(lambda: self.store.apply_plan(plan))
         except RegistryError as exc:
-            warnings.append(
-                f"Could not save {display_name(provider_id)}'s listing to the "
-                f"{self.store.name} registry ({exc}); it will be retried on the next refresh."
+            error: RegistryError = exc
+        except Exception as exc:  # whatever the store's driver raised: this provider only
+            log.exception("writing %s's listing raised unexpectedly", provider_id)
+            error = StoreWriteError(
+                f"the write to the {self.store.name} registry failed ({type(exc).__name__}: {exc})",
+                provider=provider_id,
             )
-            return False
-        return True
+        else:
+            if applied.version:
+                self.set_version(applied.version)
+            if applied.conflicts:
+                fields = sum(len(c) for _, _, c in applied.conflicts)
+                warnings.append(
+                    f"{fields} field(s) of {len(applied.conflicts)} {display_name(provider_id)} "
+                    "model(s) changed in the registry while the listing was merged (someone's "
+                    "edit); they were kept, and the next refresh merges again."
+                )
+            return applied, None
+        warnings.append(
+            f"Could not save {display_name(provider_id)}'s listing to the "
+            f"{self.store.name} registry ({error}); it will be retried on the next refresh."
+        )
+        return None, error
 
     def _failed(
         self,
@@ -697,6 +729,19 @@ class Resolver:
             except RegistryError as exc:
                 log.warning("could not record the failed run of %s: %s", credential.label, exc)
         return RunReport(provider_id, credential.label, "failed", run, error=error, message=message)
+
+
+def _saved_phrase(asked: int, applied: PlanOutcome | None, error: RegistryError | None) -> str:
+    """``"saved 3 of 3 rows"``, ``"nothing to save"`` or ``"saved 0 of 12 rows (not saved: …)"``."""
+    if applied is None:
+        reason = f"the registry write failed: {error.error_class}" if error else "not written"
+        return f"saved 0 of {asked} rows ({reason})"
+    if not asked:
+        return "nothing to save"
+    text = f"saved {applied.saved_rows} of {asked} rows"
+    if applied.conflicts:
+        text += f", {applied.conflicted_fields} field(s) left for the next refresh"
+    return text
 
 
 def _visible_for_name(record: ModelRecord, credential_name: str | None) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -26,21 +27,23 @@ from typing import Any
 from registry_core import advice
 from registry_core.advice import ModelCheck, Recommendation
 from registry_core.cache import LRUMap, ResolutionCache
-from registry_core.cells import cell, format_datetime
+from registry_core.cells import cell
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, NotFoundError, RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent, make_event_key
+from registry_core.lifecycle import today_utc
+from registry_core.plan import RowWrite, WritePlan, journal_events, row_cells, row_write
 from registry_core.provider_table import enable_hint
 from registry_core.providers.base import Credential, ProgressCallback
 from registry_core.providers.credentials import credentials_from_env
 from registry_core.records import (
-    ATTR_BY_FIELD,
     COST_PER_1K,
     DEPRECATION_DATE,
     FIELD_NAMES,
     HUMAN_OWNED_FIELDS,
     MAX_OUTPUT_TOKENS,
     MAX_TOKENS,
+    METADATA,
     OUTPUT_COST_PER_1K,
     RECOMMENDED,
     RELEASE_DATE,
@@ -88,6 +91,24 @@ class EditRejectedError(RegistryError, ValueError):
     """An edit names a field people may not edit, or a value that cannot be stored."""
 
     error_class = "edit_rejected"
+
+
+class EditConflictError(RegistryError):
+    """A field of the edit changed in the registry since the person saw it; it was not saved."""
+
+    error_class = "edit_conflict"
+
+
+def _edit_event_keys(
+    provider_id: str, model_id: str, edit_id: str, columns: Mapping[str, Any]
+) -> dict[str, str]:
+    """Event keys of one edit: from its idempotency key, never the clock (``"edited"`` + columns)."""
+    keys = {"edited": make_event_key(provider_id, model_id, "edited", edit_id)}
+    for column in columns:
+        kind = _EDIT_EVENT_KINDS.get(column)
+        if kind:
+            keys[column] = make_event_key(provider_id, model_id, kind, column, edit_id)
+    return keys
 
 
 class ModelRegistryService:
@@ -227,7 +248,11 @@ class ModelRegistryService:
         """The model to use (see :func:`registry_core.advice.recommend` for the rules)."""
         answer = self.list_models(provider_id, credential_name)
         pick = advice.recommend(
-            answer.records, provider_id, today=self.resolver.clock().date(), feature=feature
+            answer.records,
+            provider_id,
+            today=today_utc(self.resolver.clock()),
+            feature=feature,
+            window_days=self.settings.retiring_within_days,
         )
         if answer.warnings:
             pick = Recommendation(
@@ -243,17 +268,20 @@ class ModelRegistryService:
         self,
         provider_id: str,
         model_id: str,
-        within_days: int = 30,
+        within_days: int | None = None,
         credential_name: str | None = None,
     ) -> ModelCheck:
-        """ok / deprecated / retiring / unavailable / unknown, with dates and successor."""
+        """ok / deprecated / retiring / unavailable / unknown, with dates and successor.
+
+        ``within_days`` defaults to the ``REGISTRY_RETIRING_WITHIN_DAYS`` window.
+        """
         answer = self.list_models(provider_id, credential_name)
         return advice.check(
             answer.records,
             provider_id,
             model_id,
-            today=self.resolver.clock().date(),
-            within_days=within_days,
+            today=today_utc(self.resolver.clock()),
+            within_days=self.settings.retiring_within_days if within_days is None else within_days,
         )
 
     def history(
@@ -316,21 +344,40 @@ class ModelRegistryService:
             # one provider's credentials in turn, primary first: they merge into the same rows
             if isinstance(group, RunReport):
                 return [group]
-            return [
-                self.resolver.discover(
-                    credential,
-                    primary=primary,
-                    trigger=trigger,
-                    validate=validate,
-                    progress=progress,
-                )
-                for credential, primary in group
-            ]
+            return [self._discover_one(c, p, trigger, validate, progress) for c, p in group]
 
         if len(groups) <= 1 or max_parallel <= 1:
             return [report for group in groups for report in run(group)]
         with ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="discover") as pool:
             return [report for reports in pool.map(run, groups) for report in reports]
+
+    def _discover_one(
+        self,
+        credential: Credential,
+        primary: bool,
+        trigger: str,
+        validate: str,
+        progress: ProgressCallback | None,
+    ) -> RunReport:
+        """One credential's discovery; whatever goes wrong stays in its own report."""
+        try:
+            return self.resolver.discover(
+                credential, primary=primary, trigger=trigger, validate=validate, progress=progress
+            )
+        except Exception as exc:  # one provider must never take the others (and the summary) down
+            log.exception("discovery of %s raised unexpectedly", credential.label)
+            error = RegistryError(
+                f"discovery raised {type(exc).__name__} unexpectedly",
+                provider=credential.provider_id,
+            )
+            return RunReport(
+                credential.provider_id,
+                credential.label,
+                "failed",
+                None,
+                error=error,
+                message=describe_failure(credential.provider_id, error),
+            )
 
     # -- people's edits ---------------------------------------------------------------------
 
@@ -340,6 +387,9 @@ class ModelRegistryService:
         model_id: str,
         changes: Mapping[str, Any],
         editor: str,
+        *,
+        edit_id: str | None = None,
+        expected: Mapping[str, Any] | None = None,
     ) -> ModelRecord:
         """Apply a person's edit: only fields people own and the costs/limits/dates they type.
 
@@ -347,9 +397,17 @@ class ModelRegistryService:
         get provenance ``manual`` (so discovery and the catalog never overwrite them); a cleared
         value loses its provenance (the catalog may fill it again). Writes an ``edited`` event
         naming ``editor`` plus the specific change events, and moves the version marker on.
+
+        Only the edited columns are written, each only where it still holds what the person
+        saw: ``expected`` (column or attribute -> the value the form showed; default: the value
+        read now). A column someone else changed meanwhile is not written and the edit raises
+        :class:`EditConflictError` naming it. ``edit_id`` is the edit's idempotency key: a retry
+        of the same edit passes the same one (the dashboard makes one per form submission), so
+        its history events are written once however often it is retried.
         """
         if not editor or not editor.strip():
             raise EditRejectedError("an edit needs the editor's name", hint="pass editor=...")
+        edit_id = edit_id or uuid.uuid4().hex
         columns: dict[str, Any] = {}
         for key, value in changes.items():
             column = FIELD_NAMES.get(key, key)
@@ -359,6 +417,7 @@ class ModelRegistryService:
                     f"{key!r} cannot be edited here", hint=f"editable fields: {allowed}"
                 )
             columns[column] = cell(value)
+        shown = {FIELD_NAMES.get(k, k): cell(v) for k, v in (expected or {}).items()}
         current = next(
             (r for r in self.store.list_models(provider_id).records if r.model_id == model_id),
             None,
@@ -375,15 +434,28 @@ class ModelRegistryService:
             raise EditRejectedError(
                 "; ".join(str(w) for w in problems) or "the edited row cannot be read"
             )
+        now_cells = row_cells(current)
+        new_cells = row_cells(parsed.record)
+        keys = _edit_event_keys(provider_id, model_id, edit_id, columns)
         diff = {
-            column: [
-                cell(getattr(current, ATTR_BY_FIELD[column])),
-                cell(getattr(parsed.record, ATTR_BY_FIELD[column])),
-            ]
+            column: [now_cells[column], new_cells[column]]
             for column in columns
+            if now_cells[column] != new_cells[column]
         }
-        diff = {c: v for c, v in diff.items() if v[0] != v[1]}
+        moved = [c for c in diff if c in shown and shown[c] != now_cells[c]]
+        if moved:
+            raise EditConflictError(
+                f"{', '.join(sorted(moved))} of {provider_id}/{model_id} changed since the form "
+                "was shown; nothing was saved",
+                provider=provider_id,
+                hint="reload the page to see the new values, then edit again",
+            )
         if not diff:
+            # already as asked: a retry of an edit whose row was saved; its events may still
+            # sit in the row's journal (a store without transactions), so write them now
+            replay = tuple(e for e in journal_events(current) if e.event_key in keys.values())
+            if replay:
+                self.store.apply_plan(WritePlan(replay=replay))
             return current
         meta = dict(current.meta)
         provenance = dict(current.provenance)
@@ -399,10 +471,9 @@ class ModelRegistryService:
         updated = parsed.record.replace(metadata=meta)
 
         now = self.resolver.clock()
-        stamp = format_datetime(now)
         events = [
             HistoryEvent(
-                event_key=make_event_key(provider_id, model_id, "edited", editor, stamp, diff),
+                event_key=keys["edited"],
                 provider_id=provider_id,
                 model_id=model_id,
                 kind="edited",
@@ -417,9 +488,7 @@ class ModelRegistryService:
             if kind:
                 events.append(
                     HistoryEvent(
-                        event_key=make_event_key(
-                            provider_id, model_id, kind, column, old, new, stamp
-                        ),
+                        event_key=keys[column],
                         provider_id=provider_id,
                         model_id=model_id,
                         kind=kind,
@@ -429,9 +498,27 @@ class ModelRegistryService:
                         detail={"field": column, "old": old, "new": new},
                     )
                 )
-        self.store.append_events(events)
-        self.store.upsert_models([updated])
-        self.resolver.set_version(self.store.bump_version())
+        write = row_write(current, updated)
+        assert write is not None  # diff is not empty
+        wanted = {*diff, METADATA}
+        row = RowWrite(
+            provider_id,
+            model_id,
+            {k: v for k, v in write.set.items() if k in wanted},
+            {k: v for k, v in write.expect.items() if k in wanted},
+        )
+        outcome = self.store.apply_plan(WritePlan((row,), tuple(events)))
+        if outcome.version:
+            self.resolver.set_version(outcome.version)
+        if outcome.conflicts:
+            lost = sorted({c for _, _, cols in outcome.conflicts for c in cols} & set(diff))
+            if lost or not outcome.saved_rows:
+                raise EditConflictError(
+                    f"{', '.join(lost) or 'the row'} of {provider_id}/{model_id} changed while "
+                    "the edit was saved; those fields were not saved",
+                    provider=provider_id,
+                    hint="reload the page to see the new values, then edit again",
+                )
         return updated
 
     # -- first run ---------------------------------------------------------------------------
@@ -531,6 +618,6 @@ def get_recommended_model(provider_id: str, feature: str | None = None) -> Recom
     return default_service().get_recommended_model(provider_id, feature)
 
 
-def check_model(provider_id: str, model_id: str, within_days: int = 30) -> ModelCheck:
+def check_model(provider_id: str, model_id: str, within_days: int | None = None) -> ModelCheck:
     """:meth:`ModelRegistryService.check_model` on the process-wide service."""
     return default_service().check_model(provider_id, model_id, within_days)

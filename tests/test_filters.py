@@ -259,3 +259,20 @@ def test_describe_with_custom_labels() -> None:
 )
 def test_provider_label(pid: str, label: str) -> None:
     assert provider_label(pid) == label
+
+
+def test_used_by_filter_round_trips_and_matches_any_name() -> None:
+    from registry_core.filters import RegistryFilter
+
+    flt = RegistryFilter.from_query_params({"used_by": "Billing-API, search"})
+    assert flt.used_by == ("billing-api", "search")
+    assert RegistryFilter.from_query_params(flt.to_query_params()) == flt
+    assert not flt.is_empty
+    rows = [
+        ModelRecord("openai", "a", used_by=("billing-api",)),
+        ModelRecord("openai", "b", used_by=("Search",)),
+        ModelRecord("openai", "c", used_by=("other",)),
+        ModelRecord("openai", "d"),
+    ]
+    assert [r.model_id for r in flt.apply(rows)] == ["a", "b"]
+    assert flt.describe(2).endswith("used by billing-api or search")

@@ -44,7 +44,11 @@ SEEN = datetime(2024, 12, 31, tzinfo=UTC)
         (ModelRecord("o", "m", deprecation_date=date(2024, 12, 1)), ["deprecated"]),
         (ModelRecord("o", "m", deprecation_date=date(2025, 2, 1)), []),
         (ModelRecord("o", "m", retirement_date=date(2025, 3, 1)), ["retiring soon"]),
-        (ModelRecord("o", "m", retirement_date=date(2025, 1, 1)), ["retiring soon"]),
+        # the shutdown day itself: calls stop working, so it is retired (lifecycle.py)
+        (ModelRecord("o", "m", retirement_date=date(2025, 1, 1)), ["retired"]),
+        (ModelRecord("o", "m", retirement_date=date(2025, 1, 2)), ["retiring soon"]),
+        (ModelRecord("o", "m", retirement_date=date(2025, 4, 1)), ["retiring soon"]),  # day 90
+        (ModelRecord("o", "m", retirement_date=date(2025, 4, 2)), []),  # day 91
         (ModelRecord("o", "m", retirement_date=date(2025, 6, 1)), []),
         (ModelRecord("o", "m", retirement_date=date(2024, 6, 1)), ["retired"]),
         (
@@ -210,7 +214,9 @@ def test_upcoming(days: int, expected: list[str]) -> None:
 
 def test_recommended_at_risk() -> None:
     recs = [
-        ModelRecord("o", "fine", recommended=True),
+        # a listing has looked at provider "o" ("gone" is verified), so a row it did not
+        # list is unavailable everywhere (check says so too); "fine" was listed
+        ModelRecord("o", "fine", recommended=True, available=True, last_verified=SEEN),
         ModelRecord(
             "o", "risky", recommended=True, retirement_date=date(2025, 2, 1), successor_model="x"
         ),

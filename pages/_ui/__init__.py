@@ -38,7 +38,8 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from pages._ui import banner
+from pages._ui import banner, safe
+from pages._ui.secrets_files import secrets_problem
 from registry_core.access import ANONYMOUS, EDITORS_KEY, is_editor, parse_editors
 from registry_core.cache import LRUMap
 from registry_core.cells import data_age
@@ -52,11 +53,13 @@ from registry_core.filters import (
     PARAM_SEARCH,
     PARAM_SORT,
     PARAM_STATUS,
+    PARAM_USED_BY,
     SORT_LABELS,
     RegistryFilter,
     provider_label,
 )
 from registry_core.frames import browse_frame, counts
+from registry_core.lifecycle import DEFAULT_WINDOW_DAYS, today_utc, verified_providers
 from registry_core.notices import TIER_LABELS as TIER_LABELS  # re-exported for pages
 from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
 
@@ -141,7 +144,11 @@ def navigation_pages() -> list[Any]:
 
 
 def secrets() -> dict[str, Any]:
-    """``st.secrets`` as a plain dict; ``{}`` when there is no (or a broken) secrets.toml."""
+    """``st.secrets`` as a plain dict; ``{}`` when there is no secrets.toml.
+
+    A broken one also reads as ``{}`` here, but never opens the app: :func:`secrets_problem`
+    finds it first, ``app.py`` stops on it and :func:`auth_configured` counts it as closed.
+    """
     try:
         return {str(k): _plain(v) for k, v in st.secrets.to_dict().items()}
     except FileNotFoundError:
@@ -396,8 +403,10 @@ def _browse_table(
     flt = RegistryFilter.from_query_params(json.loads(filter_key))
     view = _load_view(fingerprint, version, None)
     shown = flt.apply(view.records)
-    c = counts(shown, today)
-    frame = browse_frame(shown, today, page_path=page_path)
+    window = window_days_for(fingerprint)
+    looked = verified_providers(view.records)  # the whole registry, not the filtered view
+    c = counts(shown, today, window_days=window, verified=looked)
+    frame = browse_frame(shown, today, page_path=page_path, window_days=window, verified=looked)
     return BrowseTable(
         frame=frame,
         arrow=pa.Table.from_pandas(frame, preserve_index=False),
@@ -505,7 +514,7 @@ def credential_labels(b: Boot) -> dict[str, list[str]]:
         for credential in b.service.credentials():
             out.setdefault(credential.provider_id, []).append(credential.name)
     except Exception as exc:
-        st.warning(f"Credentials could not be read: {_describe_failure(exc)}")
+        st.warning(safe.md("Credentials could not be read: {}", _describe_failure(exc)))
     return out
 
 
@@ -541,14 +550,14 @@ def run_discovery(
         error = box["error"]
         message = _describe_failure(error)
         for bar in bars.values():
-            bar.progress(1.0, text=f"failed: {message}")
-        st.error(f"Discovery could not run: {message}")
+            bar.progress(1.0, text=safe.md("failed: {}", message))
+        st.error(safe.md("Discovery could not run: {}", message))
         return []
     reports: list[Any] = box.get("reports", [])
     for report in reports:
         bar = bars.get(report.provider_id)
         if bar is not None:
-            bar.progress(1.0, text=report_line(report))
+            bar.progress(1.0, text=safe.text(report_line(report)))
     return reports
 
 
@@ -566,6 +575,8 @@ def report_line(report: Any) -> str:
     """One finished run in a line: ``"OpenAI (default): ok, 3 models"``."""
     seen = report.run.models_seen if report.run else 0
     title = credential_title(report.provider_id, report.credential)
+    if getattr(report, "save_failed", False):
+        return f"{title}: listed {seen}, saved 0 — the registry write failed"
     return f"{title}: {report.outcome}, {seen} models"
 
 
@@ -576,16 +587,15 @@ def _draw_progress(bars: Mapping[str, Any], event: Any) -> None:
     stage = getattr(event, "stage", "")
     models = getattr(event, "models", 0)
     pages = getattr(event, "pages", 0)
+    who = event.provider_id
     if stage == "started":
-        bar.progress(0.05, text=f"{event.provider_id}: listing…")
+        bar.progress(0.05, text=safe.md("{}: listing…", who))
     elif stage == "page":
-        bar.progress(
-            min(0.9, 0.1 + 0.1 * pages), text=f"{event.provider_id}: {models} models so far"
-        )
+        bar.progress(min(0.9, 0.1 + 0.1 * pages), text=safe.md("{}: {} models so far", who, models))
     elif stage == "finished":
-        bar.progress(1.0, text=f"{event.provider_id}: {models} models listed")
+        bar.progress(1.0, text=safe.md("{}: {} models listed", who, models))
     elif stage == "failed":
-        bar.progress(1.0, text=f"{event.provider_id}: failed — {event.message or 'see below'}")
+        bar.progress(1.0, text=safe.md("{}: failed — {}", who, event.message or "see below"))
 
 
 def summarise_reports(reports: Sequence[Any]) -> list[dict[str, Any]]:
@@ -599,6 +609,7 @@ def summarise_reports(reports: Sequence[Any]) -> list[dict[str, Any]]:
                 "credential": r.credential,
                 "title": credential_title(r.provider_id, r.credential),
                 "outcome": r.outcome,
+                "save_failed": bool(getattr(r, "save_failed", False)),
                 "message": r.message or (str(r.error) if r.error else ""),
                 "warnings": list(r.warnings),
                 "refused": list(getattr(r, "refused", ())),
@@ -620,7 +631,13 @@ def summarise_reports(reports: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def auth_configured() -> bool:
-    """Whether secrets have an ``[auth]`` section (then people must sign in)."""
+    """Whether people must sign in: secrets have an ``[auth]`` section, or cannot be read.
+
+    Unreadable secrets count as configured (closed), never as "no [auth]" (open); ``app.py``
+    stops on them before any page runs (:func:`secrets_problem`).
+    """
+    if secrets_problem() is not None:
+        return True
     return isinstance(secrets().get("auth"), dict)
 
 
@@ -715,6 +732,13 @@ def sidebar_filters(b: Boot) -> RegistryFilter:
     )
     sb.text_input("Search", key=PARAM_SEARCH, bind="query-params", placeholder="gpt-4o, sonnet…")
     sb.toggle("Available only", key=PARAM_AVAILABLE, bind="query-params")
+    sb.text_input(
+        "Used by",
+        key=PARAM_USED_BY,
+        bind="query-params",
+        placeholder="team or service",
+        help="Models whose Used By names any of these (separate names with commas).",
+    )
     sb.selectbox("Sort", list(SORT_LABELS), key=PARAM_SORT, bind="query-params")
     return current_filter()
 
@@ -730,6 +754,7 @@ def current_filter() -> RegistryFilter:
             PARAM_SEARCH: str(state.get(PARAM_SEARCH) or ""),
             PARAM_AVAILABLE: "true" if state.get(PARAM_AVAILABLE) else "",
             PARAM_SORT: str(state.get(PARAM_SORT) or "provider"),
+            PARAM_USED_BY: str(state.get(PARAM_USED_BY) or ""),
         }
     )
 
@@ -748,27 +773,31 @@ def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
         view = view_summary(b)
         shown = filter_count(b, flt)
     except Exception:
-        st.sidebar.caption(f"Store: {store_label(b)} — unreadable")
+        st.sidebar.caption(safe.md("Store: {} — unreadable", store_label(b)))
         return
-    st.sidebar.caption(flt.describe(shown))
+    st.sidebar.caption(safe.text(flt.describe(shown)))
     st.sidebar.caption(
-        f"Store: **{store_label(b)}** · data {data_age(view.age_s())} · "
-        f"served from {banner.served_label(b, view.tier)}"
+        safe.md(
+            "Store: **{}** · data {} · served from {}",
+            store_label(b),
+            data_age(view.age_s()),
+            banner.served_label(b, view.tier),
+        )
     )
     who = user_email()
     if who:
-        st.sidebar.caption(f"Signed in as {who}")
+        st.sidebar.caption(safe.md("Signed in as {}", who))
         st.sidebar.button("Sign out", on_click=st.logout)
 
 
 def banners(view: RegistryView | ViewSummary) -> None:
     """Warnings from the resolver (what is served instead of what), never a traceback."""
     for message in view.warnings[:5]:
-        st.warning(message, icon=":material/warning:")
+        st.warning(safe.text(message), icon=":material/warning:")
     if len(view.warnings) > 5:
         with st.expander(f"{len(view.warnings) - 5} more warnings"):
             for message in view.warnings[5:]:
-                st.write(message)
+                st.markdown(safe.text(message))
 
 
 def safely(what: str, fn: Callable[[], Any]) -> Any:
@@ -776,15 +805,24 @@ def safely(what: str, fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except RegistryError as exc:
-        st.error(f"Could not {what}: {exc}")
+        st.error(safe.md("Could not {}: {}", what, exc))
     except Exception as exc:
         log.exception("dashboard: %s failed", what)
-        st.error(f"Could not {what} ({type(exc).__name__}). The Status page shows what is wrong.")
+        st.error(
+            safe.md("Could not {} ({}).", what, type(exc).__name__)
+            + " The Status page shows what is wrong."
+        )
     return None
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return today_utc()
+
+
+def window_days_for(fingerprint: str) -> int:
+    """The lifecycle window (``REGISTRY_RETIRING_WITHIN_DAYS``) of this configuration."""
+    settings = _SETTINGS.get(fingerprint)
+    return settings.retiring_within_days if settings is not None else DEFAULT_WINDOW_DAYS
 
 
 def page_path(name: str) -> str:

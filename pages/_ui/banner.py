@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from pages._ui import safe
 from registry_core.errors import RegistryError
 from registry_core.notices import outage_banner, served_from
 
@@ -66,4 +67,4 @@ def show(b: Any) -> None:
         log.warning("outage banner failed: %s", type(exc).__name__)
         return
     if message:
-        st.warning(message, icon=":material/cloud_off:")
+        st.warning(safe.text(message), icon=":material/cloud_off:")

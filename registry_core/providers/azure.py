@@ -2,13 +2,15 @@
 
 Lists the base models available to the resource (and its fine-tunes), not deployments.
 Items carry ``capabilities`` booleans, ``lifecycle_status`` (preview / generally-available)
-and ``deprecation.inference`` (unix seconds: the day inference stops).
+and ``deprecation.inference`` (unix seconds: the day inference stops: the Retirement Date) and
+``deprecation.fine_tune`` (the day fine-tuning stops: kept in Metadata ``lifecycle``).
 
 A probe needs a *deployment* name, which this listing does not give, so probes are skipped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,7 +47,9 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
     dep = sub(item, "deprecation")
     retirement = date_from_unix(dep.get("inference"), allow_future=True)
     hint = "preview" if item.get("lifecycle_status") == "preview" else None
-    return build_model(
+    # fine-tuning support ends on its own date (no registry column): kept as a lifecycle claim
+    fine_tune_ends = date_from_unix(dep.get("fine_tune"), allow_future=True)
+    model = build_model(
         SPEC.id,
         item.get("id"),
         item,
@@ -54,6 +58,10 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
         retirement_date=retirement,
         status_hint=hint,
     )
+    if fine_tune_ends is None:
+        return model
+    claims = {"provider": {"Fine-tuning ends": fine_tune_ends.isoformat()}}
+    return dataclasses.replace(model, lifecycle=claims)
 
 
 async def fetch_models(ctx: Context) -> list[DiscoveredModel]:

@@ -67,6 +67,8 @@ class DiscoveredModel:
     raw: dict[str, Any] = field(default_factory=dict)  # the provider's item, never credentials
     provenance: dict[str, str] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)  # outcome, method, at
+    #: every source's lifecycle claims, kept in Metadata (see registry_core.lifecycle_data)
+    lifecycle: dict[str, Any] = field(default_factory=dict)
 
 
 class Listing(list[DiscoveredModel]):

@@ -56,7 +56,8 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
         alias_of=canonical if canonical and canonical != model_id else None,
         deprecation_date=deprecation,
         successor_model=to_text(item.get("deprecation_replacement_model")),
-        status_hint="deprecated" if deprecation else None,
+        # an archived fine-tune is out of use; the flag is documented for fine-tuned cards only
+        status_hint="deprecated" if deprecation or item.get("archived") is True else None,
     )
 
 

@@ -38,6 +38,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -60,18 +61,29 @@ from registry_core.errors import (
     UnavailableError,
 )
 from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.plan import (
+    PlanOutcome,
+    RowWrite,
+    WritePlan,
+    apply_cells,
+    events_by_row,
+    resolve_row,
+)
 from registry_core.records import FieldWarning, LoadResult, ModelRecord, parse_row, utcnow
 from registry_core.stores import airtable_cells as C
+from registry_core.stores import airtable_lease as L
 from registry_core.stores import airtable_schema as S
 from registry_core.stores.airtable_http import (
     SETUP_COMMAND,
+    Pacer,
     RequestCounter,
     build_api,
     limiter_for,
     schema_mismatch,
     translate,
 )
-from registry_core.stores.base import StoreHealth, UpsertResult
+from registry_core.stores.airtable_pacing import shared_limiter
+from registry_core.stores.base import Lease, LeaseState, StoreHealth, UpsertResult
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +141,7 @@ class AirtableStore:
         timeout: tuple[float, float] = (5.0, 30.0),
         rate_limit_waits: int = 4,
         cache_ttl_s: float = 300.0,
+        pacing_dir: Path | None = None,
     ) -> None:
         if mode not in ("read", "write"):
             raise ConfigError(f"AirtableStore mode must be read or write, not {mode!r}")
@@ -138,10 +151,16 @@ class AirtableStore:
         self.mode = mode
         self.table_names = {"models": models_table, "history": history_table, "runs": runs_table}
         self.counter = RequestCounter()
+        local = limiter_for(self.endpoint_url, base_id, requests_per_second)
+        limiter: Pacer = local
+        if pacing_dir is not None:  # share the base's budget with this host's other processes
+            limiter = shared_limiter(
+                local, pacing_dir, self.endpoint_url, base_id, requests_per_second
+            )
         self._api = build_api(
             token,
             endpoint_url=self.endpoint_url,
-            limiter=limiter_for(self.endpoint_url, base_id, requests_per_second),
+            limiter=limiter,
             counter=self.counter,
             lockout_s=lockout_s,
             timeout=timeout,
@@ -157,6 +176,9 @@ class AirtableStore:
         self._known_at = 0.0
         self._known_event_keys: set[str] = set()
         self._missing_fields: list[str] = []
+        # refresh leases this store holds: (provider, token) -> its row, and rows to clean up
+        self._lease_rows: dict[tuple[str, str], str] = {}
+        self._lease_stale: dict[tuple[str, str], tuple[list[str], str | None]] = {}
 
     @classmethod
     def from_settings(cls, settings: AirtableSettings, **overrides: Any) -> AirtableStore:
@@ -392,6 +414,120 @@ class AirtableStore:
                 raise schema_mismatch(missing, what=what) from None
             raise
 
+    # --- models: write plans ---------------------------------------------------------------
+
+    def apply_plan(self, plan: WritePlan) -> PlanOutcome:
+        """Apply ``plan``: replays, then rows (per-column compare-and-set), events, run, version.
+
+        Requests: the events to replay (looked up 100 keys a request, written 10 a request);
+        one read of the rows to be written, by record id (100 a request; rows never read by
+        key); the writes, 10 rows a request, each sending only its non-conflicting columns;
+        then the new events, the run and the version marker. A saved row carries its new
+        events in its Metadata journal until they are in the history (see
+        :mod:`registry_core.plan`), so a crash between the two writes loses none.
+        """
+        outcome = PlanOutcome()
+        if not self.writable:
+            return outcome
+        start = self.counter.count
+        by_row = events_by_row(plan.events)
+        rows = list({row.key: row for row in plan.rows}.values())
+        planned = {row.key for row in rows}
+        early = list(plan.replay)
+        early += [e for key, evs in by_row.items() if key not in planned for e in evs]
+        if early:
+            outcome.events_written += self.append_events(early)
+        replayed = {e.event_key for e in plan.replay}
+        current, missing = self._current_rows(rows)
+        what = f"the table {self.table_names['models']!r}"
+        pending: list[tuple[dict[str, Any], ModelRecord | None]] = []
+        later: list[HistoryEvent] = []
+        for row in rows:
+            found = current.get(row.key)
+            resolved = resolve_row(
+                row,
+                found[2] if found else None,
+                by_row.get(row.key, ()),
+                journal=True,
+                replayed=replayed,
+            )
+            if resolved.conflicts:
+                outcome.conflicts.append((*row.key, resolved.conflicts))
+            if not resolved.saved:
+                continue
+            outcome.saved_rows += 1
+            later.extend(resolved.events)
+            if not resolved.write:
+                outcome.unchanged += 1
+                continue
+            lost = [column for column in resolved.write if column in missing]
+            if lost:
+                # never write (or clear) a field the table lacks now; nothing is written yet
+                raise schema_mismatch(lost, what=what)
+            merged = parse_row(
+                apply_cells(found[1] if found else {}, resolved.write), row_ref="/".join(row.key)
+            ).record
+            if merged is not None:
+                C.check_options(merged)
+            item: dict[str, Any] = {"fields": C.cells_for_patch(resolved.write)}
+            if found is not None:
+                item["id"] = found[0]
+            pending.append((item, merged))
+        for batch in C.chunks(pending, BATCH_SIZE):
+            typecast = C.needs_typecast(m for _, m in batch if m is not None)
+            answer = self._upsert(self._models, [i for i, _ in batch], KEY_FIELDS, typecast, what)
+            outcome.created += len(answer.get("createdRecords", []))
+            outcome.updated += len(answer.get("updatedRecords", []))
+            with self._lock:
+                for written in answer.get("records", []):
+                    parsed = parse_row(
+                        written.get("fields") or {}, row_ref=str(written.get("id"))
+                    ).record
+                    if parsed is not None:
+                        self._known[parsed.key] = _Known(str(written["id"]), parsed)
+        if later:
+            outcome.events_written += self.append_events(later)
+        if plan.run is not None:
+            self.record_run(plan.run)
+        if pending:
+            outcome.version = self.bump_version()
+        outcome.requests = self.counter.count - start
+        return outcome
+
+    def _current_rows(
+        self, rows: Sequence[RowWrite]
+    ) -> tuple[dict[tuple[str, str], tuple[str, dict[str, Any], ModelRecord]], set[str]]:
+        """The rows as they are now: key -> (record id, cells, record), absent rows left out;
+        and the registry fields the table lacks now (learned afresh by the read)."""
+        with self._lock:
+            known = {row.key: self._known.get(row.key) for row in rows}
+        wanted = {k for k in known}
+        lookups: list[tuple[str | None, tuple[str, str]]] = [
+            (k.record_id if k is not None else None, key) for key, k in known.items()
+        ]
+        out: dict[tuple[str, str], tuple[str, dict[str, Any], ModelRecord]] = {}
+        missing: set[str] = set()
+        ids_of = {k.record_id: key for key, k in known.items() if k is not None}
+        for chunk in C.chunks(lookups, C.KEYS_PER_LOOKUP):
+            formula = C.row_lookup_formula(
+                [rid for rid, _ in chunk if rid is not None],
+                [key for rid, key in chunk if rid is None],
+            )
+            found, lacking = self._read_models(
+                formula, what=f"the table {self.table_names['models']!r}"
+            )
+            missing.update(lacking)
+            for raw in found:
+                cells = dict(raw.get("fields") or {})
+                record = parse_row(cells, row_ref=str(raw.get("id"))).record
+                if record is None or record.key not in wanted:
+                    continue
+                rid = str(raw["id"])
+                previous = out.get(record.key)
+                if previous is None or ids_of.get(rid) == record.key:
+                    out[record.key] = (rid, cells, record)
+        return out, missing
+
     # --- history ----------------------------------------------------------------------------
 
     def append_events(self, events: Sequence[HistoryEvent]) -> int:
@@ -474,7 +610,13 @@ class AirtableStore:
         with self._call(f"the table {self.table_names['runs']!r}"):
             rows = self._runs.all(**options)
         runs = [C.fields_to_run(str(r.get("id")), r.get("fields") or {}) for r in rows]
-        out = [r for r in runs if r is not None and r.run_id != S.VERSION_MARKER_RUN_ID]
+        out = [
+            r
+            for r in runs
+            if r is not None
+            and r.run_id != S.VERSION_MARKER_RUN_ID
+            and not L.is_lease_run_id(r.run_id)
+        ]
         out.sort(key=lambda r: r.started_at, reverse=True)
         return out
 
@@ -500,6 +642,113 @@ class AirtableStore:
         what = f"the version marker in {self.table_names['runs']!r}"
         self._upsert(self._runs, [{"fields": fields}], [S.RUN_ID], False, what)
         return f"airtable:{token}"
+
+    # --- refresh leases (claim rows in the runs table; see stores/airtable_lease.py) ----------
+
+    def _read_claims(self) -> list[L.Claim]:
+        with self._call(f"the leases in {self.table_names['runs']!r}"):
+            rows = self._runs.all(
+                formula=L.leases_formula(), fields=L.LEASE_FIELDS, page_size=PAGE_SIZE
+            )
+        claims = [L.parse_claim(r) for r in rows]
+        return [c for c in claims if c is not None]
+
+    def _delete_rows(self, record_ids: Sequence[str]) -> None:
+        """Delete lease rows, best effort: a row someone else deleted first is fine."""
+        for batch in C.chunks(list(dict.fromkeys(record_ids)), BATCH_SIZE):
+            try:
+                with self._call(f"the leases in {self.table_names['runs']!r}"):
+                    self._runs.batch_delete(list(batch))
+            except RegistryError as exc:
+                log.info("could not delete old lease rows (%s); the next release will", exc)
+
+    def acquire_leases(
+        self, provider_ids: Sequence[str], holder: str, ttl_s: float, *, token: str
+    ) -> dict[str, LeaseState]:
+        wanted = list(dict.fromkeys(provider_ids))
+        if not wanted:
+            return {}
+        claims = self._read_claims()
+        now = utcnow()
+        states = {p: L.decide(claims, p, now) for p in wanted}
+        if not self.writable:
+            return states
+        to_claim = [p for p in wanted if states[p].lease is None]
+        if not to_claim:
+            return states
+        what = f"the leases in {self.table_names['runs']!r}"
+        written: list[str] = []
+        try:
+            for batch in C.chunks(to_claim, BATCH_SIZE):
+                rows = [{"fields": L.claim_fields(p, holder, token, now, ttl_s)} for p in batch]
+                answer = self._upsert(self._runs, rows, [S.RUN_ID], False, what)
+                written.extend(str(r.get("id")) for r in answer.get("records", []) if r.get("id"))
+            # decide only once every claim as early as ours (createdTime has whole seconds)
+            # exists
+            time.sleep(L.DECIDE_AFTER_S)
+            claims = self._read_claims()
+        except RegistryError:
+            self._delete_rows(written)  # a half-taken lease must not block other hosts
+            raise
+        now = utcnow()
+        states.update({p: L.decide(claims, p, now) for p in to_claim})
+        lost = [
+            c.record_id
+            for c in claims
+            if c.token == token
+            and c.provider_id in to_claim
+            and not states[c.provider_id].held_by(token)
+        ]
+        with self._lock:
+            for claim in claims:
+                if claim.token != token or claim.provider_id not in states:
+                    continue
+                if states[claim.provider_id].held_by(token):
+                    self._lease_rows[(claim.provider_id, token)] = claim.record_id
+                    self._lease_stale[(claim.provider_id, token)] = L.stale(
+                        claims, claim.provider_id, token, now
+                    )
+        self._delete_rows(lost)
+        return states
+
+    def release_leases(self, leases: Sequence[Lease], *, refreshed: bool) -> None:
+        if not self.writable or not leases:
+            return
+        now = utcnow()
+        keys = [(lease.provider_id, lease.token) for lease in leases]
+        with self._lock:
+            rows = {key: self._lease_rows.pop(key, None) for key in keys}
+            cleanup = [self._lease_stale.pop(key, ([], None)) for key in keys]
+        if any(rid is None for rid in rows.values()):  # taken by another store object
+            for claim in self._read_claims():
+                key = (claim.provider_id, claim.token)
+                if key in rows and rows[key] is None:
+                    rows[key] = claim.record_id
+        # the newest "refreshed" row stays as the record of who refreshed last, unless ours
+        # replaces it
+        doomed = [rid for dead, newest in cleanup for rid in dead if refreshed or rid != newest]
+        if refreshed:
+            updates = [
+                {"id": rows[key], "fields": L.release_fields(lease, now, refreshed=True)}
+                for key, lease in zip(keys, leases, strict=True)
+                if rows.get(key)
+            ]
+            for batch in C.chunks(updates, BATCH_SIZE):
+                try:
+                    with self._call(f"the leases in {self.table_names['runs']!r}"):
+                        self._runs.batch_update(list(batch))
+                except RegistryError as exc:
+                    # the row went (another host cleaned it up): the lease is free either way
+                    if not isinstance(exc, NotFoundError):  # RecordGoneError is one
+                        raise
+        else:
+            doomed.extend(rid for rid in rows.values() if rid)
+        self._delete_rows(doomed)
+
+    def lease_states(self, provider_ids: Sequence[str]) -> dict[str, LeaseState]:
+        claims = self._read_claims()
+        now = utcnow()
+        return {p: L.decide(claims, p, now) for p in dict.fromkeys(provider_ids)}
 
     # --- health -----------------------------------------------------------------------------
 

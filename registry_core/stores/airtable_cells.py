@@ -6,7 +6,7 @@ Model rows are never parsed here: they go through :func:`registry_core.records.p
 
 from __future__ import annotations
 
-import logging
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -20,8 +20,7 @@ from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.records import ModelRecord
 from registry_core.stores import airtable_schema as S
-
-log = logging.getLogger(__name__)
+from registry_core.stores.airtable_lease import not_a_lease
 
 #: Keys an event-existence lookup puts in one formula (~40 characters each; far below the
 #: 16,000-character URL limit, and pyairtable switches to POST /listRecords past it anyway).
@@ -180,6 +179,7 @@ def events_formula(
 def runs_formula(provider_id: str | None) -> str:
     """Discovery runs (never the version marker row), of one provider when given."""
     terms: list[F.Formula] = [F.NE(F.Field(S.RUN_ID), S.VERSION_MARKER_RUN_ID)]
+    terms.append(not_a_lease())  # refresh lease rows live in the runs table too
     if provider_id is not None:
         terms.append(F.EQ(F.Field(S.RUN_PROVIDER_ID), provider_id))
     return str(terms[0] if len(terms) == 1 else F.AND(*terms))
@@ -250,3 +250,35 @@ def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     """``items`` in consecutive slices of ``size``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def cells_for_patch(cells: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the given cells, as :func:`cells_for_write` sends them (Metadata: JSON text).
+
+    >>> cells_for_patch({"Available": None, "Features": None, "Notes": ""})
+    {'Available': False, 'Features': [], 'Notes': None}
+    """
+    out: dict[str, Any] = {}
+    for name, value in cells.items():
+        if name in (R.AVAILABLE, R.RECOMMENDED):
+            out[name] = bool(value)
+        elif name in (R.FEATURES, R.REGIONS):
+            out[name] = list(value or [])
+        elif name == R.METADATA and isinstance(value, dict):
+            out[name] = json.dumps(value, sort_keys=True, ensure_ascii=False) if value else None
+        else:
+            out[name] = None if is_empty_cell(value) else value
+    return out
+
+
+def row_lookup_formula(record_ids: Sequence[str], keys: Sequence[tuple[str, str]]) -> str:
+    """Rows with one of ``record_ids``, or keyed (Provider ID, Model ID) as one of ``keys``."""
+    terms: list[F.Formula] = [F.EQ(F.RECORD_ID(), rid) for rid in record_ids]
+    for provider, model in keys:
+        terms.append(
+            F.AND(
+                F.EQ(F.LOWER(F.TRIM(F.Field(R.PROVIDER_ID))), provider.strip().lower()),
+                F.EQ(F.Field(R.MODEL_ID), model),
+            )
+        )
+    return str(terms[0] if len(terms) == 1 else F.OR(*terms))

@@ -22,7 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pydantic
 import requests
@@ -126,6 +126,15 @@ class RateLimiter:
         with self._lock:
             slot.done_at = time.monotonic()
         slot.answered.set()
+
+
+class Pacer(Protocol):
+    """What :func:`build_api` paces requests with: a :class:`RateLimiter`, or the host-wide
+    :class:`registry_core.stores.airtable_pacing.SharedRateLimiter` around one."""
+
+    def acquire(self) -> Any: ...
+
+    def release(self, slot: Any) -> None: ...
 
 
 _LIMITERS: dict[tuple[str, str], RateLimiter] = {}
@@ -232,7 +241,7 @@ def build_api(
     token: str,
     *,
     endpoint_url: str,
-    limiter: RateLimiter,
+    limiter: Pacer,
     counter: RequestCounter,
     lockout_s: float,
     timeout: tuple[float, float] = (5.0, 30.0),

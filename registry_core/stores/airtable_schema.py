@@ -179,6 +179,7 @@ MODELS_TABLE = TableSpec(
         _text(R.ALIAS_OF),
         _text(R.SOURCE),
         _text(R.SCOPE),
+        _text(R.USED_BY),  # names separated by commas: free names need no option list
         _long_text(R.NOTES),
         _long_text(R.METADATA),
     ),

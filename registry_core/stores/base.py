@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.plan import PlanOutcome, WritePlan
 from registry_core.records import LoadResult, ModelRecord
 
 
@@ -32,6 +33,42 @@ class StoreHealth:
     schema_ok: bool
     problems: list[str] = field(default_factory=list)
     fix: str | None = None  # the command to run, when there is one
+
+
+# --- refresh leases (multi-host scheduled refresh; see registry_core/lease.py) ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """One holder's right to list and write one provider until ``expires_at``.
+
+    ``token`` tells this claim from any other (the same holder may claim twice); releasing
+    needs it.
+    """
+
+    provider_id: str
+    holder: str  # who holds it, for people: "host (pid 123)"
+    token: str
+    acquired_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseState:
+    """What the registry knows about one provider's lease.
+
+    ``lease`` is the live lease (unexpired, not released), whoever holds it; ``refreshed_by`` /
+    ``refreshed_at`` name the last holder that released it after a successful refresh.
+    """
+
+    provider_id: str
+    lease: Lease | None = None
+    refreshed_by: str | None = None
+    refreshed_at: datetime | None = None
+
+    def held_by(self, token: str) -> bool:
+        """Whether the live lease is the claim ``token``."""
+        return self.lease is not None and self.lease.token == token
 
 
 @runtime_checkable
@@ -61,6 +98,17 @@ class RegistryStore(Protocol):
         """Create or update records keyed on (Provider ID, Model ID); writes only changed rows.
 
         Every field of a given record is written: ``None`` clears the cell.
+        """
+        ...
+
+    def apply_plan(self, plan: WritePlan) -> PlanOutcome:
+        """Apply a write plan (see :mod:`registry_core.plan`).
+
+        Writes each row's ``set`` columns where they still hold ``expect`` (a column that
+        differs is a conflict: skipped and reported, never an error), THEN appends only the
+        events whose row and columns were saved (idempotent by ``event_key``), THEN records
+        the run, then bumps the version when rows changed. Any failure of the store's driver
+        is raised as a :class:`registry_core.errors.RegistryError` subclass.
         """
         ...
 
@@ -104,6 +152,30 @@ class RegistryStore(Protocol):
 
     def health(self) -> StoreHealth:
         """Check the tier; never raises."""
+        ...
+
+    # --- refresh leases -----------------------------------------------------------------------
+
+    def acquire_leases(
+        self, provider_ids: Sequence[str], holder: str, ttl_s: float, *, token: str
+    ) -> dict[str, LeaseState]:
+        """Try to take the lease of each provider for ``ttl_s`` seconds as claim ``token``.
+
+        Each provider's lease is separate: it is granted (``state.held_by(token)``) when no
+        other live lease exists; an expired lease (a crashed holder) does not block. Returns
+        the state of every provider asked, after the attempt.
+        """
+        ...
+
+    def release_leases(self, leases: Sequence[Lease], *, refreshed: bool) -> None:
+        """Give the leases up; ``refreshed`` records their holder as the last to refresh them.
+
+        Releasing a lease that expired or was taken over is a no-op.
+        """
+        ...
+
+    def lease_states(self, provider_ids: Sequence[str]) -> dict[str, LeaseState]:
+        """The lease state of each provider (who holds it, who last refreshed it)."""
         ...
 
     def close(self) -> None:

@@ -21,4 +21,8 @@ def open_store(settings: Settings) -> RegistryStore:
         return SQLiteStore(settings.db_path)
     from registry_core.stores.airtable import AirtableStore
 
-    return AirtableStore.from_settings(settings.airtable)
+    # processes of this host that use the same base share its 5 requests/s through a ledger
+    # under the data directory (stores/airtable_pacing.py)
+    return AirtableStore.from_settings(
+        settings.airtable, pacing_dir=settings.data_dir / "airtable-pacing"
+    )

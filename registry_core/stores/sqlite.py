@@ -8,9 +8,11 @@ stores read through one row parser and behave the same. Safe with several proces
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,10 +27,11 @@ from registry_core.codecs import (
     run_from_json,
     run_to_json,
 )
-from registry_core.errors import UnavailableError
+from registry_core.errors import RegistryError, StoreWriteError, UnavailableError
 from registry_core.events import DiscoveryRun, HistoryEvent
-from registry_core.records import LoadResult, ModelRecord, parse_rows
-from registry_core.stores.base import StoreHealth, UpsertResult
+from registry_core.plan import PlanOutcome, WritePlan, apply_cells, events_by_row, resolve_row
+from registry_core.records import LoadResult, ModelRecord, parse_row, parse_rows
+from registry_core.stores.base import Lease, LeaseState, StoreHealth, UpsertResult
 
 #: Versioned schema migrations; ``PRAGMA user_version`` is the index of the last one applied.
 MIGRATIONS: tuple[str, ...] = (
@@ -67,6 +70,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT OR IGNORE INTO registry_meta (key, value) VALUES ('version', '0');
     """,
+    # 2: refresh leases, one row per provider (times are Unix seconds; expires_at NULL = free)
+    """
+    CREATE TABLE IF NOT EXISTS leases (
+        provider_id  TEXT PRIMARY KEY,
+        holder       TEXT,
+        token        TEXT,
+        acquired_at  REAL,
+        expires_at   REAL,
+        refreshed_by TEXT,
+        refreshed_at REAL
+    );
+    """,
 )
 
 
@@ -84,6 +99,16 @@ _NO_ACCESS = frozenset({"SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "SQ
 def connect_file(path: Path, timeout_s: float) -> sqlite3.Connection:
     """The default :data:`Connect`: the file itself, read-write, created when missing."""
     return sqlite3.connect(path, timeout=timeout_s, isolation_level=None)
+
+
+#: What the driver may raise on a write besides RegistryError (translated to StoreWriteError).
+_DRIVER_ERRORS = (sqlite3.Error, OSError, UnicodeError, ValueError, TypeError, OverflowError)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    # matched by the driver's error code (Python 3.11+ always sets it), never by the message
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class SQLiteStore:
@@ -129,19 +154,45 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken up front so concurrent writers queue instead of failing."""
-        conn = self._conn()
+        """One write transaction, taken up front so concurrent writers queue instead of failing.
+
+        Whatever the driver raises on the way (``sqlite3`` errors, ``OSError``, a
+        ``UnicodeEncodeError`` from a lone surrogate) leaves as :class:`StoreWriteError`.
+        """
         try:
+            conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise UnavailableError(f"the SQLite registry at {self.path} is busy ({exc})") from exc
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise UnavailableError(
+                    f"the SQLite registry at {self.path} is busy ({exc})"
+                ) from exc
+            raise self._write_error(exc) from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise self._write_error(exc) from exc
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            if isinstance(exc, RegistryError) or not isinstance(exc, _DRIVER_ERRORS):
+                raise
+            raise self._write_error(exc) from exc
         else:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except (sqlite3.Error, OSError) as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise self._write_error(exc) from exc
+
+    def _write_error(self, exc: BaseException) -> StoreWriteError:
+        return StoreWriteError(
+            f"the write to the SQLite registry at {self.path} failed "
+            f"({type(exc).__name__}: {exc}); nothing of it was saved",
+            hint="check that the file and its folder are writable and the disk is not full; "
+            "the write is retried on the next refresh",
+        )
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -220,6 +271,66 @@ class SQLiteStore:
                     result.unchanged += 1
         return result
 
+    def apply_plan(self, plan: WritePlan) -> PlanOutcome:
+        """Apply ``plan`` in one transaction, each column compared against the row as it is.
+
+        Rows, their events, the run and the version move together or not at all, so no
+        journal is needed here.
+        """
+        outcome = PlanOutcome()
+        by_row = events_by_row(plan.events)
+        planned = {row.key for row in plan.rows}
+        keep: list[HistoryEvent] = list(plan.replay)
+        keep += [e for key, evs in by_row.items() if key not in planned for e in evs]
+        now = format_datetime(datetime.now(UTC))
+        with self._write() as conn:
+            for row in plan.rows:
+                found = conn.execute(
+                    "SELECT cells FROM models WHERE provider_id = ? AND model_id = ?", row.key
+                ).fetchone()
+                raw: dict[str, Any] | None = None
+                current: ModelRecord | None = None
+                if found is not None:
+                    try:
+                        loaded = json.loads(found[0])
+                    except ValueError:
+                        loaded = None
+                    raw = loaded if isinstance(loaded, dict) else {}
+                    current = parse_row(raw, row_ref="/".join(row.key)).record
+                resolved = resolve_row(row, current, by_row.get(row.key, ()))
+                if resolved.conflicts:
+                    outcome.conflicts.append((*row.key, resolved.conflicts))
+                if not resolved.saved:
+                    continue
+                outcome.saved_rows += 1
+                keep.extend(resolved.events)
+                if not resolved.write:
+                    outcome.unchanged += 1
+                    continue
+                cells = json.dumps(
+                    apply_cells(raw or {}, resolved.write), sort_keys=True, allow_nan=False
+                )
+                if found is None:
+                    conn.execute(
+                        "INSERT INTO models (provider_id, model_id, cells, updated_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (*row.key, cells, now),
+                    )
+                    outcome.created += 1
+                else:
+                    conn.execute(
+                        "UPDATE models SET cells = ?, updated_at = ? "
+                        "WHERE provider_id = ? AND model_id = ?",
+                        (cells, now, *row.key),
+                    )
+                    outcome.updated += 1
+            outcome.events_written = self._insert_events(conn, keep)
+            if plan.run is not None:
+                self._insert_run(conn, plan.run)
+            if outcome.created or outcome.updated:
+                outcome.version = self._bump(conn)
+        return outcome
+
     def put_raw_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Store cells exactly as given (as a person might have typed them): for import and tests.
 
@@ -246,18 +357,22 @@ class SQLiteStore:
     def append_events(self, events: Sequence[HistoryEvent]) -> int:
         if not events:
             return 0
-        added = 0
         with self._write() as conn:
-            for event in events:
-                row = event_to_row(event)
-                row["detail"] = row["detail"] or "{}"  # the column is NOT NULL
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO history_events "
-                    "(event_key, provider_id, model_id, kind, at, run_id, source, actor, detail) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    tuple(row[c] for c in EVENT_COLUMNS),
-                )
-                added += cursor.rowcount
+            return self._insert_events(conn, events)
+
+    @staticmethod
+    def _insert_events(conn: sqlite3.Connection, events: Sequence[HistoryEvent]) -> int:
+        added = 0
+        for event in events:
+            row = event_to_row(event)
+            row["detail"] = row["detail"] or "{}"  # the column is NOT NULL
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO history_events "
+                "(event_key, provider_id, model_id, kind, at, run_id, source, actor, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                tuple(row[c] for c in EVENT_COLUMNS),
+            )
+            added += cursor.rowcount
         return added
 
     def list_events(
@@ -299,16 +414,20 @@ class SQLiteStore:
 
     def record_run(self, run: DiscoveryRun) -> None:
         with self._write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO discovery_runs (run_id, provider_id, started_at, data) "
-                "VALUES (?, ?, ?, ?)",
-                (
-                    run.run_id,
-                    run.provider_id,
-                    format_datetime(run.started_at),
-                    json.dumps(run_to_json(run), sort_keys=True, allow_nan=False),
-                ),
-            )
+            self._insert_run(conn, run)
+
+    @staticmethod
+    def _insert_run(conn: sqlite3.Connection, run: DiscoveryRun) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO discovery_runs (run_id, provider_id, started_at, data) "
+            "VALUES (?, ?, ?, ?)",
+            (
+                run.run_id,
+                run.provider_id,
+                format_datetime(run.started_at),
+                json.dumps(run_to_json(run), sort_keys=True, allow_nan=False),
+            ),
+        )
 
     def list_runs(
         self, provider_id: str | None = None, limit: int | None = None
@@ -341,13 +460,15 @@ class SQLiteStore:
 
     def bump_version(self) -> str:
         with self._write() as conn:
-            conn.execute(
-                "UPDATE registry_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                "WHERE key = 'version'"
-            )
-            (value,) = conn.execute(
-                "SELECT value FROM registry_meta WHERE key = 'version'"
-            ).fetchone()
+            return self._bump(conn)
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection) -> str:
+        conn.execute(
+            "UPDATE registry_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+            "WHERE key = 'version'"
+        )
+        (value,) = conn.execute("SELECT value FROM registry_meta WHERE key = 'version'").fetchone()
         return f"sqlite:{value}"
 
     def health(self) -> StoreHealth:
@@ -460,6 +581,98 @@ class SQLiteStore:
             problems=[problem],
             fix=fix,
         )
+
+    # --- refresh leases ---------------------------------------------------------------------
+    # One row per provider in ``leases``. Taking a lease is one conditional UPDATE inside a
+    # ``BEGIN IMMEDIATE`` transaction: it succeeds only when the row is free or expired, so two
+    # processes (on one host, or sharing the file) can never both hold it.
+
+    _LEASE_COLUMNS = (
+        "provider_id, holder, token, acquired_at, expires_at, refreshed_by, refreshed_at"
+    )
+
+    @staticmethod
+    def _lease_state(row: Sequence[Any], now: float) -> LeaseState:
+        provider, holder, token, acquired, expires, refreshed_by, refreshed_at = row
+        lease = None
+        if token is not None and expires is not None and expires > now:
+            lease = Lease(
+                provider_id=provider,
+                holder=holder or "?",
+                token=token,
+                acquired_at=datetime.fromtimestamp(acquired or now, UTC),
+                expires_at=datetime.fromtimestamp(expires, UTC),
+            )
+        return LeaseState(
+            provider_id=provider,
+            lease=lease,
+            refreshed_by=refreshed_by,
+            refreshed_at=datetime.fromtimestamp(refreshed_at, UTC) if refreshed_at else None,
+        )
+
+    def acquire_leases(
+        self, provider_ids: Sequence[str], holder: str, ttl_s: float, *, token: str
+    ) -> dict[str, LeaseState]:
+        out: dict[str, LeaseState] = {}
+        try:
+            with self._write() as conn:
+                now = time.time()
+                for provider in dict.fromkeys(provider_ids):
+                    conn.execute(
+                        "INSERT OR IGNORE INTO leases (provider_id) VALUES (?)", (provider,)
+                    )
+                    conn.execute(
+                        "UPDATE leases SET holder = ?, token = ?, acquired_at = ?, expires_at = ? "
+                        "WHERE provider_id = ? AND (expires_at IS NULL OR expires_at <= ?)",
+                        (holder, token, now, now + ttl_s, provider, now),
+                    )
+                    row = conn.execute(
+                        f"SELECT {self._LEASE_COLUMNS} FROM leases WHERE provider_id = ?",
+                        (provider,),
+                    ).fetchone()
+                    out[provider] = self._lease_state(row, now)
+        except sqlite3.Error as exc:
+            raise UnavailableError(
+                f"the SQLite registry at {self.path} could not take a lease ({exc})"
+            ) from exc
+        return out
+
+    def release_leases(self, leases: Sequence[Lease], *, refreshed: bool) -> None:
+        if not leases:
+            return
+        try:
+            with self._write() as conn:
+                now = time.time()
+                for lease in leases:
+                    if refreshed:
+                        conn.execute(
+                            "UPDATE leases SET expires_at = NULL, token = NULL, holder = NULL, "
+                            "refreshed_by = ?, refreshed_at = ? "
+                            "WHERE provider_id = ? AND token = ?",
+                            (lease.holder, now, lease.provider_id, lease.token),
+                        )
+                    else:
+                        conn.execute(
+                            "UPDATE leases SET expires_at = NULL, token = NULL, holder = NULL "
+                            "WHERE provider_id = ? AND token = ?",
+                            (lease.provider_id, lease.token),
+                        )
+        except sqlite3.Error as exc:
+            raise UnavailableError(
+                f"the SQLite registry at {self.path} could not release a lease ({exc})"
+            ) from exc
+
+    def lease_states(self, provider_ids: Sequence[str]) -> dict[str, LeaseState]:
+        wanted = list(dict.fromkeys(provider_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._read(
+            f"SELECT {self._LEASE_COLUMNS} FROM leases WHERE provider_id IN ({marks})", wanted
+        )
+        now = time.time()
+        found = {row[0]: self._lease_state(row, now) for row in rows}
+        return {p: found.get(p, LeaseState(p)) for p in wanted}
 
     def close(self) -> None:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

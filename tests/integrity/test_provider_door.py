@@ -22,7 +22,12 @@ import pytest
 
 from registry_core import records as R
 from registry_core.config import Settings, discovery_deadline
-from registry_core.errors import ConfigError, MalformedResponseError, UnavailableError
+from registry_core.errors import (
+    ConfigError,
+    MalformedResponseError,
+    StoreWriteError,
+    UnavailableError,
+)
 from registry_core.http import HTTPPolicy
 from registry_core.ids import MAX_ID_LENGTH, checked_id
 from registry_core.providers import Credential, Listing, discover_provider
@@ -261,7 +266,7 @@ def test_models_json_and_the_store_columns_are_strict_json(
 
 def test_a_record_that_still_holds_infinity_is_not_written(settings: Settings) -> None:
     store = SQLiteStore(settings.db_path)
-    with pytest.raises(ValueError):
+    with pytest.raises(StoreWriteError, match="not JSON compliant"):
         store.upsert_models([R.ModelRecord("openai", "gpt-4o", cost_per_1k=float("inf"))])
     assert store.list_models().records == []  # nothing half-written
 

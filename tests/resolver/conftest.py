@@ -16,8 +16,9 @@ import pytest
 from registry_core.config import Settings
 from registry_core.errors import RegistryError, UnavailableError
 from registry_core.events import DiscoveryRun, HistoryEvent
+from registry_core.plan import PlanOutcome, WritePlan, apply_cells, events_by_row, resolve_row
 from registry_core.providers.base import Credential, DiscoveredModel
-from registry_core.records import LoadResult, ModelRecord
+from registry_core.records import LoadResult, ModelRecord, parse_row
 from registry_core.stores.base import StoreHealth, UpsertResult
 
 DATA = Path(__file__).parent / "data"
@@ -102,6 +103,42 @@ class MemoryStore:
                 else:
                     out.updated += 1
         return out
+
+    def apply_plan(self, plan: WritePlan) -> PlanOutcome:
+        self._enter("apply_plan")
+        outcome = PlanOutcome()
+        by_row = events_by_row(plan.events)
+        keep = list(plan.replay)
+        with self._lock:
+            for row in plan.rows:
+                current = self.rows.get(row.key)
+                resolved = resolve_row(row, current, by_row.get(row.key, ()))
+                if resolved.conflicts:
+                    outcome.conflicts.append((*row.key, resolved.conflicts))
+                if not resolved.saved:
+                    continue
+                outcome.saved_rows += 1
+                keep.extend(resolved.events)
+                if not resolved.write:
+                    continue
+                base = current.to_fields(omit_empty=True) if current else {}
+                record = parse_row(apply_cells(base, resolved.write)).record
+                assert record is not None
+                self.rows[row.key] = record
+                if current is None:
+                    outcome.created += 1
+                else:
+                    outcome.updated += 1
+            for event in keep:
+                if event.event_key not in self.events:
+                    self.events[event.event_key] = event
+                    outcome.events_written += 1
+            if plan.run is not None:
+                self.runs[plan.run.run_id] = plan.run
+            if outcome.created or outcome.updated:
+                self.version += 1
+                outcome.version = str(self.version)
+        return outcome
 
     def append_events(self, events: Sequence[HistoryEvent]) -> int:
         self._enter("append_events")

@@ -154,7 +154,7 @@ CHECK_CASES = [
         rec("m", retirement_date=date(2025, 6, 21)), "retiring", 20, id="retiring within 30 days"
     ),
     pytest.param(
-        rec("m", retirement_date=date(2025, 8, 1)), "ok", None, id="retiring after the window"
+        rec("m", retirement_date=date(2025, 8, 1)), "ok", 61, id="retiring after the window"
     ),
     pytest.param(rec("m", retirement_date=date(2025, 6, 1)), "unavailable", 0, id="retired today"),
     pytest.param(rec("m", available=False), "unavailable", None, id="no longer listed"),

@@ -144,13 +144,13 @@ def test_provider_down_serves_the_stale_registry_with_its_age(
     resolver.resolve(OPENAI)
     clock.advance(hours=30)
     discover.error = UnavailableError("OpenAI timed out", provider="openai")
-    upserts = store.calls["upsert_models"]
+    upserts = store.calls["apply_plan"]
     answer = resolver.resolve(OPENAI)
     assert answer.tier == "registry" and ids(answer) == sorted(IDS)
     assert answer.age_s == pytest.approx(30 * 3600)
     assert any("last verified 30 h ago" in w for w in answer.warnings)
     assert any("OpenAI" in w for w in answer.warnings)
-    assert store.calls["upsert_models"] == upserts  # a failed listing writes no record
+    assert store.calls["apply_plan"] == upserts  # a failed listing writes no record
     failed = [r for r in store.runs.values() if r.outcome == "failed"]
     assert len(failed) == 1 and failed[0].error_class == "unavailable"
     assert answer.run is not None and answer.run.outcome == "failed"

@@ -99,7 +99,9 @@ def test_event_and_runs_formulas() -> None:
         "AND({Provider ID}='p', {Model ID}='m\\'1', "
         "{At}>=DATETIME_PARSE('2025-01-02T03:04:05.000Z'))"
     )
-    assert C.runs_formula(None) == "{Run ID}!='__registry_version__'"
+    assert C.runs_formula(None) == (
+        "AND({Run ID}!='__registry_version__', NOT(LEFT({Run ID}, 10)='__lease__:'))"
+    )
     assert C.runs_formula("x").startswith("AND(")
     assert C.event_keys_formula(["a"]) == "{Event Key}='a'"
     assert C.event_keys_formula(["a", "b"]) == "OR({Event Key}='a', {Event Key}='b')"
