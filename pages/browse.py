@@ -61,6 +61,9 @@ event = st.dataframe(
         "Output $/1M": st.column_config.NumberColumn(
             "Output $/1M", format="$%.3f", help="USD per million output tokens"
         ),
+        "Cache read $/1M": st.column_config.NumberColumn(
+            "Cache read $/1M", format="$%.3f", help="USD per million input tokens read from cache"
+        ),
         "Context": st.column_config.NumberColumn("Context", format="localized"),
         "Max output": st.column_config.NumberColumn("Max output", format="localized"),
         "Features": st.column_config.ListColumn("Features"),

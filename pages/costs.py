@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 import altair as alt
 import streamlit as st
 
 from pages import _ui as ui
 from registry_core.export import DEFAULT_EXPORT_COLUMNS, EXPORT_COLUMNS, records_to_csv
-from registry_core.frames import cost_chart_frame, cost_frame
+from registry_core.frames import cost_chart_frame, cost_frame, unit_price_frame
+from registry_core.price_history import prices_as_of
 
 b = ui.require()
 view = ui.safely("read the registry", lambda: ui.load_view(b))
@@ -18,7 +21,24 @@ records = flt.apply(view.records)
 
 st.title("Costs")
 ui.banners(view)
-st.caption(ui.safe.text(flt.describe(len(records))) + " · prices in USD; the sidebar filters apply")
+as_of = st.date_input(
+    "Prices as of",
+    value=None,
+    max_value=ui.today(),
+    key="costs_as_of",
+    help="Empty: today's prices. A past day: prices as they were at the end of that day, "
+    "rebuilt from the price changes in the history (models added later are left out).",
+)
+if as_of is not None:
+    events = ui.safely("read the price history", lambda: ui.load_events(b))
+    moment = datetime.combine(as_of, time.max, tzinfo=UTC)
+    records = prices_as_of(records, events or [], moment)
+st.caption(
+    ui.safe.text(flt.describe(len(records)))
+    + " · prices in USD"
+    + (f" as of {as_of.isoformat()}" if as_of is not None else "")
+    + "; the sidebar filters apply"
+)
 
 costs = cost_frame(records)
 st.dataframe(
@@ -30,9 +50,25 @@ st.dataframe(
         "Output $/1K": st.column_config.NumberColumn("Output $/1K", format="$%.6f"),
         "Input $/1M": st.column_config.NumberColumn("Input $/1M", format="$%.3f"),
         "Output $/1M": st.column_config.NumberColumn("Output $/1M", format="$%.3f"),
+        "Cache read $/1M": st.column_config.NumberColumn(
+            "Cache read $/1M", format="$%.3f", help="input tokens read from the prompt cache"
+        ),
+        "Cache write $/1M": st.column_config.NumberColumn(
+            "Cache write $/1M", format="$%.3f", help="input tokens written to the prompt cache"
+        ),
         "Context": st.column_config.NumberColumn("Context", format="localized"),
     },
 )
+units = unit_price_frame(records)
+if not units.empty:
+    st.subheader("Prices not per token")
+    st.caption("Per image, per request, per second of audio …, as the source states them.")
+    st.dataframe(
+        units,
+        hide_index=True,
+        width="stretch",
+        column_config={"USD": st.column_config.NumberColumn("USD", format="$%.4f")},
+    )
 unpriced = len(records) - len(costs)
 if unpriced:
     st.caption(f"{unpriced} model(s) in this view have no price recorded and are left out.")
@@ -71,7 +107,7 @@ columns = st.multiselect(
 st.download_button(
     f"Download CSV ({len(records):,} rows)",
     data=records_to_csv(records, columns or list(DEFAULT_EXPORT_COLUMNS)),
-    file_name="ai-models.csv",
+    file_name=f"ai-models-as-of-{as_of.isoformat()}.csv" if as_of else "ai-models.csv",
     mime="text/csv",
     icon=":material/download:",
     key="export_csv",

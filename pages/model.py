@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
-from registry_core import history
+from registry_core import history, price_history
 from registry_core.access import ANONYMOUS, changed_fields
 from registry_core.filters import provider_label
 from registry_core.frames import (
@@ -137,6 +137,27 @@ if strip:
     st.altair_chart(chart, width="stretch")
 else:
     st.caption("No discovery has listed this model yet (seeded from the catalog, not verified).")
+
+prices = price_history.price_points(record, events or [], now=now)
+if prices:
+    st.subheader("Price over time")
+    chart = (
+        alt.Chart(pd.DataFrame(prices))
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("at:T", title=None),
+            y=alt.Y("usd_per_1m:Q", title="USD per 1M tokens"),
+            color=alt.Color("price:N", title="price"),
+            tooltip=[
+                alt.Tooltip("at:T", format="%Y-%m-%d %H:%M"),
+                "price:N",
+                alt.Tooltip("usd_per_1m:Q", format="$.4f"),
+                "source:N",
+            ],
+        )
+        .properties(height=180)
+    )
+    st.altair_chart(chart, width="stretch")
 
 st.subheader("History")
 if events:

@@ -86,6 +86,8 @@ CATALOG_FIELDS: tuple[str, ...] = (
     rf.MODEL_NAME,
     rf.COST_PER_1K,
     rf.OUTPUT_COST_PER_1K,
+    rf.CACHE_READ_COST_PER_1K,
+    rf.CACHE_WRITE_COST_PER_1K,
     rf.MAX_TOKENS,
     rf.MAX_OUTPUT_TOKENS,
     rf.FEATURES,
@@ -128,6 +130,7 @@ class CatalogEntry:
     release_date_raw: str | None = None
     knowledge: str | None = None
     last_updated: str | None = None
+    input_limit: int | None = None  # models.dev ``limit.input``: the most input tokens
 
     @property
     def is_embedding(self) -> bool:
@@ -265,6 +268,7 @@ def parse_entry(catalog_provider_id: str, key: Any, data: Any) -> CatalogEntry:
         release_date_raw=_text(data.get("release_date")),
         knowledge=_text(data.get("knowledge")),
         last_updated=_text(data.get("last_updated")),
+        input_limit=_limit(limit.get("input")),
     )
 
 
@@ -283,6 +287,8 @@ def build_record(
         rf.STATUS: entry.status,
         rf.COST_PER_1K: entry.cost_per_1k if with_costs else None,
         rf.OUTPUT_COST_PER_1K: entry.output_cost_per_1k if with_costs else None,
+        rf.CACHE_READ_COST_PER_1K: entry.cache_read_per_1k if with_costs else None,
+        rf.CACHE_WRITE_COST_PER_1K: entry.cache_write_per_1k if with_costs else None,
         rf.MAX_TOKENS: entry.max_tokens,
         # an embedding model's "output" limit is its vector size, not a token count
         rf.MAX_OUTPUT_TOKENS: None if entry.is_embedding else entry.max_output_tokens,
@@ -410,7 +416,9 @@ class Catalog:
 
     # -- matching --
 
-    def match(self, provider_id: str, model_id: str) -> CatalogMatch | None:
+    def match(
+        self, provider_id: str, model_id: str, *, parameter_size: str | None = None
+    ) -> CatalogMatch | None:
         """Find the catalog entry for a provider's model id, exactly or through its family.
 
         Tried in order: the id as given (any letter case); without a ``models/`` or
@@ -430,7 +438,7 @@ class Catalog:
         cid = self.catalog_provider_id(pid)
         if cid is None or not isinstance(model_id, str) or not model_id.strip():
             return None
-        found = self._find(pid, cid, self._index(cid), model_id.strip())
+        found = self._find(pid, cid, self._index(cid), model_id.strip(), parameter_size)
         if found is None:
             return None
         entry, inferred = found
@@ -442,7 +450,12 @@ class Catalog:
         )
 
     def _find(
-        self, pid: str, cid: str, index: _ProviderIndex, model_id: str
+        self,
+        pid: str,
+        cid: str,
+        index: _ProviderIndex,
+        model_id: str,
+        parameter_size: str | None = None,
     ) -> tuple[CatalogEntry, bool] | None:
         candidates = [model_id]
         lower = model_id.lower()
@@ -454,18 +467,60 @@ class Catalog:
             if exact is not None:
                 return exact, False
         base = candidates[-1]
-        if pid == "ollama" and ":" in base:
-            name = base.split(":", 1)[0]
-            found = self._exact(index, name) or self._newest(
-                e
-                for e in index.entries.values()
-                if e.model_id.lower().startswith(name.lower() + ":")
-            )
-            if found is not None:
-                return found, True
-            base = name
+        if pid == "ollama":
+            # never "the newest name:* sibling": the tag, the parameter size, or nothing
+            found = _ollama_match(index, base, parameter_size)
+            return (found, True) if found is not None else None
+        if pid == "mistral" and base.lower().startswith("open-"):
+            # Mistral's API keeps the open-weight names (open-mistral-nemo); the catalog drops
+            # the prefix (mistral-nemo)
+            unprefixed = self._exact(index, base[len("open-") :])
+            if unprefixed is not None:
+                return unprefixed, True
         family = self._family_match(index, base)
         return (family, True) if family is not None else None
+
+    def entry(self, catalog_provider_id: str, model_id: str) -> CatalogEntry | None:
+        """The entry of a models.dev provider with exactly this id (any letter case)."""
+        if not isinstance(self._raw.get(catalog_provider_id), Mapping):
+            return None
+        return self._exact(self._index(catalog_provider_id), model_id)
+
+    def match_open_weight(self, model_id: str) -> CatalogEntry | None:
+        """The same open-weight model at another host of the catalog (for its limits only).
+
+        ``meta-llama/Llama-3.3-70B-Instruct``, ``Qwen/Qwen2.5-72B-Instruct-Turbo`` and
+        ``accounts/fireworks/models/llama-v3p3-70b-instruct`` name one model; hosts in
+        :data:`OPEN_WEIGHT_HOSTS` are tried in order for an entry with the same
+        :func:`open_weight_key`. An exact id at a host wins over a key match.
+        """
+        key = open_weight_key(model_id)
+        if not key:
+            return None
+        for cid in OPEN_WEIGHT_HOSTS:
+            exact = self.entry(cid, model_id)
+            if exact is not None:
+                return exact
+        for cid in OPEN_WEIGHT_HOSTS:
+            if not isinstance(self._raw.get(cid), Mapping):
+                continue
+            keyed = self._by_key(cid).get(key)
+            if keyed is not None:
+                return keyed
+        return None
+
+    def _by_key(self, cid: str) -> dict[str, CatalogEntry]:
+        cache_key = f"__key__{cid}"
+        index = self._indexes.get(cache_key)
+        if index is None:
+            index = _ProviderIndex()
+            for entry in self._index(cid).entries.values():
+                key = open_weight_key(entry.model_id)
+                if key and entry.max_tokens is not None:
+                    index.entries.setdefault(key, entry)
+            with self._lock:
+                self._indexes[cache_key] = index
+        return index.entries
 
     @staticmethod
     def _exact(index: _ProviderIndex, model_id: str) -> CatalogEntry | None:
@@ -524,6 +579,75 @@ class Catalog:
         if not pool:
             return None
         return max(pool, key=lambda e: (e.release_date or date.min, e.model_id))
+
+
+#: models.dev hosts whose entries stand for an open-weight model's limits, most careful first.
+OPEN_WEIGHT_HOSTS: tuple[str, ...] = (
+    "openrouter",
+    "deepinfra",
+    "togetherai",
+    "fireworks-ai",
+    "groq",
+    "mistral",
+)
+_SERVING_SUFFIX = re.compile(r"(-turbo|-fp8|-tput|-fast|:free|-hf)$")
+
+
+def open_weight_key(model_id: str) -> str:
+    """The host-independent name of an open-weight model id (lower case, no organisation).
+
+    >>> open_weight_key("Qwen/Qwen2.5-72B-Instruct-Turbo")
+    'qwen2.5-72b-instruct'
+    >>> open_weight_key("accounts/fireworks/models/qwen2p5-72b-instruct")
+    'qwen2.5-72b-instruct'
+    >>> open_weight_key("qwen/qwen-2.5-72b-instruct")
+    'qwen2.5-72b-instruct'
+    """
+    seg = model_id.strip().lower().rsplit("/", 1)[-1]
+    seg = re.sub(r"(\d)p(\d)", r"\1.\2", seg)  # fireworks writes 3.3 as 3p3
+    seg = re.sub(r"^llama-v(\d)", r"llama\1", seg)  # and llama-v3p3 for llama-3.3
+    previous = None
+    while previous != seg:
+        previous = seg
+        seg = _SERVING_SUFFIX.sub("", seg)
+    return re.sub(r"([a-z])-(\d)", r"\1\2", seg)
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([bm])", re.IGNORECASE)
+
+
+def _size_billions(text: str | None) -> float | None:
+    if not isinstance(text, str):
+        return None
+    hit = _SIZE.search(text)
+    if hit is None:
+        return None
+    number = float(hit.group(1))
+    return number / 1000 if hit.group(2).lower() == "m" else number
+
+
+def _ollama_match(
+    index: _ProviderIndex, model_id: str, parameter_size: str | None
+) -> CatalogEntry | None:
+    """An Ollama tag's entry: ``name:tag`` (``-cloud`` dropped), else the sibling whose tag is
+    the listed parameter size, else the untagged ``name``; never a guess among siblings."""
+    name, _, tag = model_id.partition(":")
+    tag = tag.lower()
+    if tag.endswith("-cloud"):
+        tag = tag[: -len("-cloud")]
+        exact = Catalog._exact(index, f"{name}:{tag}") if tag else None
+        if exact is not None:
+            return exact
+    size = _size_billions(parameter_size) if tag in ("", "latest") else _size_billions(tag)
+    if size is not None:
+        for entry in index.entries.values():
+            entry_name, _, entry_tag = entry.model_id.partition(":")
+            if entry_name.lower() != name.lower():
+                continue
+            entry_size = _size_billions(entry_tag)
+            if entry_size is not None and abs(entry_size - size) <= 0.15 * size + 0.5:
+                return entry
+    return Catalog._exact(index, name)
 
 
 # --- loading -------------------------------------------------------------------------------

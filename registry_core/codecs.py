@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from registry_core.cells import parse_instant
+from registry_core.cells import as_utc, parse_instant
 from registry_core.events import DiscoveryRun, HistoryEvent
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,13 @@ def _text(row: Mapping[str, Any], name: str) -> str | None:
     return str(value).strip() or None
 
 
+def _instant(row: Mapping[str, Any], name: str) -> datetime | None:
+    value = row.get(name)
+    if isinstance(value, datetime):  # a driver that returns timestamps (PostgreSQL)
+        return as_utc(value)
+    return parse_instant(_text(row, name))
+
+
 def _number(row: Mapping[str, Any], name: str, default: float = 0.0) -> float:
     value = row.get(name)
     if isinstance(value, bool):
@@ -89,7 +97,7 @@ def run_from_json(row: Mapping[str, Any], row_ref: str = "?") -> DiscoveryRun | 
     """A run row back to a run; ``None`` (logged) when a required cell is broken."""
     run_id = _text(row, "run_id")
     provider = _text(row, "provider_id")
-    started = parse_instant(_text(row, "started_at"))
+    started = _instant(row, "started_at")
     if not (run_id and provider and started):
         log.warning("discovery run row %s skipped: a required cell is empty or unreadable", row_ref)
         return None
@@ -137,7 +145,7 @@ def event_from_row(row: Mapping[str, Any], row_ref: str = "?") -> HistoryEvent |
     provider = _text(row, "provider_id")
     model = _text(row, "model_id")
     kind = _text(row, "kind")
-    at = parse_instant(_text(row, "at"))
+    at = _instant(row, "at")
     if not (key and provider and model and kind and at):
         log.warning("history row %s skipped: a required cell is empty or unreadable", row_ref)
         return None

@@ -242,6 +242,26 @@ def _lease_ttl(value: str | None) -> float:
     )
 
 
+def _database_url(value: str | None, *, airtable_mode: str) -> str | None:
+    """``REGISTRY_DATABASE_URL`` checked (a ``postgresql://`` URL), or ``None`` when unset.
+
+    One shared registry at a time: Airtable mode on together with a database URL is an error
+    naming both variables. Messages show the URL without its password.
+    """
+    if not (value or "").strip():
+        return None
+    from registry_core.stores.postgres import check_database_url, redact_url
+
+    url = check_database_url(value or "")
+    if airtable_mode != "off":
+        raise ConfigError(
+            f"REGISTRY_DATABASE_URL ({redact_url(url)}) and AIRTABLE_MODE={airtable_mode} both "
+            "choose the shared registry; set AIRTABLE_MODE=off to use PostgreSQL, or unset "
+            "REGISTRY_DATABASE_URL to use Airtable"
+        )
+    return url
+
+
 @dataclass(frozen=True)
 class AirtableSettings:
     """Where the shared Airtable registry lives. ``token`` is never printed (see ``__repr__``)."""
@@ -287,6 +307,9 @@ class Settings:
     airtable: AirtableSettings = field(default_factory=AirtableSettings)
     #: every raw variable, for provider credentials and base URLs (never printed)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    #: ``REGISTRY_DATABASE_URL``: the PostgreSQL registry (wins over SQLite; holds a password,
+    #: so never printed)
+    database_url: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(
@@ -341,7 +364,9 @@ class Settings:
                 get("AIRTABLE_LOCKOUT"), name="AIRTABLE_LOCKOUT", default="30s", maximum=3600.0
             ),
         )
+        database_url = _database_url(get("REGISTRY_DATABASE_URL"), airtable_mode=mode)
         return cls(
+            database_url=database_url,
             data_dir=data_dir,
             db_path=Path(get("REGISTRY_DB_PATH") or data_dir / "registry.db"),
             snapshot_path=Path(get("REGISTRY_SNAPSHOT_PATH") or data_dir / "snapshot.json"),

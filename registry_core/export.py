@@ -75,6 +75,8 @@ EXPORT_COLUMNS: dict[str, Callable[[ModelRecord], Cell]] = {
     "Output $/1K": lambda r: _per_1k(r.output_cost_per_1k),
     "Input $/1M": lambda r: per_million(r.cost_per_1k),
     "Output $/1M": lambda r: per_million(r.output_cost_per_1k),
+    "Cache read $/1M": lambda r: per_million(r.cache_read_cost_per_1k),
+    "Cache write $/1M": lambda r: per_million(r.cache_write_cost_per_1k),
     "Context window": lambda r: r.max_tokens,
     "Max output": lambda r: r.max_output_tokens,
     "Features": lambda r: _listed(r.features),

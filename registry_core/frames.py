@@ -118,6 +118,7 @@ BROWSE_COLUMNS: tuple[str, ...] = (
     "Recommended",
     "Input $/1M",
     "Output $/1M",
+    "Cache read $/1M",
     "Context",
     "Max output",
     "Features",
@@ -156,6 +157,7 @@ def browse_frame(
         rows["Recommended"].append(bool(r.recommended))
         rows["Input $/1M"].append(per_million(r.cost_per_1k))
         rows["Output $/1M"].append(per_million(r.output_cost_per_1k))
+        rows["Cache read $/1M"].append(per_million(r.cache_read_cost_per_1k))
         rows["Context"].append(r.max_tokens)
         rows["Max output"].append(r.max_output_tokens)
         rows["Features"].append(list(r.features))
@@ -168,7 +170,7 @@ def browse_frame(
         rows["Source"].append(r.source or "")
         rows["Detail"].append(detail_link(r, page_path))
     frame = pd.DataFrame(rows, columns=list(BROWSE_COLUMNS))
-    for col in ("Input $/1M", "Output $/1M"):
+    for col in ("Input $/1M", "Output $/1M", "Cache read $/1M"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
     for col in ("Context", "Max output"):
         frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
@@ -222,6 +224,8 @@ def cost_frame(records: Iterable[ModelRecord]) -> pd.DataFrame:
             "Output $/1K": r.output_cost_per_1k,
             "Input $/1M": per_million(r.cost_per_1k),
             "Output $/1M": per_million(r.output_cost_per_1k),
+            "Cache read $/1M": per_million(r.cache_read_cost_per_1k),
+            "Cache write $/1M": per_million(r.cache_write_cost_per_1k),
             "Context": r.max_tokens,
         }
         for r in records
@@ -234,13 +238,48 @@ def cost_frame(records: Iterable[ModelRecord]) -> pd.DataFrame:
         "Output $/1K",
         "Input $/1M",
         "Output $/1M",
+        "Cache read $/1M",
+        "Cache write $/1M",
         "Context",
     ]
     frame = pd.DataFrame(rows, columns=columns)
-    for col in columns[2:6]:
+    for col in columns[2:8]:
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
     frame["Context"] = pd.array(frame["Context"].tolist(), dtype="Int64")
     return frame
+
+
+def unit_price_frame(records: Iterable[ModelRecord]) -> pd.DataFrame:
+    """Prices that are not per token (per image, per request, per second …), kept in
+    ``Metadata.facts.unit_prices`` rather than shown as a $0 token price."""
+    rows: list[dict[str, Any]] = []
+    for r in records:
+        facts = r.meta.get("facts")
+        units = facts.get("unit_prices") if isinstance(facts, dict) else None
+        if not isinstance(units, dict):
+            continue
+        for unit, usd in sorted(units.items()):
+            if isinstance(usd, int | float) and not isinstance(usd, bool):
+                rows.append(
+                    {
+                        "Provider": provider_label(r.provider_id),
+                        "Model": r.model_id,
+                        "Per": str(unit),
+                        "USD": float(usd),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["Provider", "Model", "Per", "USD"])
+
+
+def inference_text(record: ModelRecord) -> str | None:
+    """ "inferred from <base> (<reason>)" when a row's values came from another model's entry."""
+    facts = record.meta.get("facts")
+    base = facts.get("inferred_from") if isinstance(facts, dict) else None
+    if not isinstance(base, dict) or not base.get("model"):
+        return None
+    where = f"{base.get('catalog')}/" if base.get("catalog") else ""
+    reason = f" ({base['reason']})" if base.get("reason") else ""
+    return f"inferred from {where}{base['model']}{reason}"
 
 
 def cost_chart_frame(records: Iterable[ModelRecord], limit: int = 25) -> pd.DataFrame:
@@ -586,6 +625,8 @@ def provenance_rows(record: ModelRecord) -> list[dict[str, str]]:
             continue
         if name in prov:
             origin = prov[name]
+            if origin == "inferred" and inference_text(record):
+                origin = str(inference_text(record))
         elif name in HUMAN_OWNED_FIELDS:
             origin = "manual"
         elif name in ("Provider ID", "Model ID"):

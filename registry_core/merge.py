@@ -53,6 +53,8 @@ from registry_core.plan import JOURNAL, WritePlan, journal_events, plan_for
 from registry_core.providers.base import DiscoveredModel
 from registry_core.records import (
     ALIAS_OF,
+    CACHE_READ_COST_PER_1K,
+    CACHE_WRITE_COST_PER_1K,
     COST_PER_1K,
     DEPRECATION_DATE,
     FEATURES,
@@ -84,8 +86,18 @@ DISCOVERED_FACTS: dict[str, str] = {
     ALIAS_OF: "alias_of",
     COST_PER_1K: "cost_per_1k",
     OUTPUT_COST_PER_1K: "output_cost_per_1k",
+    CACHE_READ_COST_PER_1K: "cache_read_cost_per_1k",
+    CACHE_WRITE_COST_PER_1K: "cache_write_cost_per_1k",
 }
-COST_FIELDS: tuple[str, ...] = (COST_PER_1K, OUTPUT_COST_PER_1K)
+#: Every price change (a first price included) is a ``cost_changed`` event with its source.
+COST_FIELDS: tuple[str, ...] = (
+    COST_PER_1K,
+    OUTPUT_COST_PER_1K,
+    CACHE_READ_COST_PER_1K,
+    CACHE_WRITE_COST_PER_1K,
+)
+#: Metadata key for :attr:`DiscoveredModel.facts` (kind, input limit, unit prices, base).
+FACTS_META = "facts"
 DATE_EVENT_KINDS: dict[str, str] = {
     DEPRECATION_DATE: "deprecation_date_changed",
     RETIREMENT_DATE: "retirement_date_changed",
@@ -294,6 +306,8 @@ class _Merger:
             meta["verification"] = model.verification
         if model.lifecycle:
             meta["lifecycle"] = model.lifecycle
+        if model.facts:
+            meta[FACTS_META] = model.facts
         self.diff.added.append(model.model_id)
         self.event(model.model_id, "added", (), scope=self.scope_for(model, None))
         return ModelRecord(
@@ -363,7 +377,9 @@ class _Merger:
         if old.discovery_method != "api":
             changes["discovery_method"] = "api"
 
-        self._change_events(old, field_diff)
+        self._change_events(old, field_diff, provenance)
+        if model.facts:
+            meta[FACTS_META] = model.facts
         meta["provenance"] = provenance
         meta["filled"] = filled
         if model.raw:
@@ -389,14 +405,19 @@ class _Merger:
             return old
         return old.replace(**changes, last_verified=self.now, metadata=meta)
 
-    def _change_events(self, old: ModelRecord, field_diff: dict[str, list[Any]]) -> None:
+    def _change_events(
+        self,
+        old: ModelRecord,
+        field_diff: dict[str, list[Any]],
+        provenance: dict[str, str] | None = None,
+    ) -> None:
         for name, (before, after) in field_diff.items():
             if name == STATUS and before is not None:
                 self.event(old.model_id, "status_changed", (before, after), old=before, new=after)
             elif name in DATE_EVENT_KINDS:
                 kind = DATE_EVENT_KINDS[name]
                 self.event(old.model_id, kind, (before, after), field=name, old=before, new=after)
-            elif name in COST_FIELDS and before is not None:
+            elif name in COST_FIELDS:
                 self.event(
                     old.model_id,
                     "cost_changed",
@@ -404,6 +425,7 @@ class _Merger:
                     field=name,
                     old=before,
                     new=after,
+                    source=(provenance or {}).get(name),
                 )
 
     def update_missing(self, old: ModelRecord, suspect: bool) -> ModelRecord:

@@ -12,7 +12,12 @@ Field definitions (units are part of the contract):
   ``fallback`` (seeded from the bundled reference catalog, not yet verified).
 - **Cost per 1K tokens**: *input* price in USD per 1,000 tokens.
 - **Output Cost per 1K tokens**: output price in USD per 1,000 tokens.
-- **Max Tokens**: the context window, in tokens.
+- **Cache Read Cost per 1K tokens**: price of input tokens read from the provider's prompt
+  cache, USD per 1,000 tokens. **Cache Write Cost per 1K tokens**: price of writing input
+  tokens into the cache (Anthropic-style explicit caching), USD per 1,000 tokens.
+- **Max Tokens**: the total context window (input + output), in tokens. When a source gives
+  a separate input limit (Azure, OpenAI's GPT-5 family) it is kept in Metadata as
+  ``facts.input_limit``.
 - **Max Output Tokens**: the most tokens one response may hold.
 - **Features**: any of ``chat``, ``vision``, ``embeddings``, ``streaming``.
 - **Regions**: any of ``us``, ``eu``, ``global``.
@@ -113,6 +118,16 @@ FIELD_NAMES: dict[str, str] = {
     "notes": NOTES,
     "metadata": METADATA,
 }
+# --- cache prices (issue 14): prompt-cache reads and writes, USD per 1K tokens ---------------
+CACHE_READ_COST_PER_1K = "Cache Read Cost per 1K tokens"
+CACHE_WRITE_COST_PER_1K = "Cache Write Cost per 1K tokens"
+FIELD_NAMES.update(
+    {
+        "cache_read_cost_per_1k": CACHE_READ_COST_PER_1K,
+        "cache_write_cost_per_1k": CACHE_WRITE_COST_PER_1K,
+    }
+)
+
 ATTR_BY_FIELD: dict[str, str] = {v: k for k, v in FIELD_NAMES.items()}
 ALL_FIELDS: tuple[str, ...] = tuple(FIELD_NAMES.values())
 
@@ -134,6 +149,8 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     MAX_TOKENS: (1, 1_000_000_000),
     MAX_OUTPUT_TOKENS: (1, 1_000_000_000),
     SORT_ORDER: (-1_000_000_000, 1_000_000_000),
+    CACHE_READ_COST_PER_1K: (0.0, 1_000.0),
+    CACHE_WRITE_COST_PER_1K: (0.0, 1_000.0),
 }
 
 
@@ -185,6 +202,8 @@ class ModelRecord:
     used_by: tuple[str, ...] = ()
     notes: str | None = None
     metadata: dict[str, Any] | str | None = None
+    cache_read_cost_per_1k: float | None = None
+    cache_write_cost_per_1k: float | None = None
 
     def __post_init__(self) -> None:
         # the ids a store writes are the ids it reads back (see registry_core.ids)
@@ -605,6 +624,12 @@ def parse_row(fields: Mapping[str, Any], *, row_ref: str = "row") -> ParsedRow:
             used_by=p.names(USED_BY, fields.get(USED_BY)),
             notes=p.text(NOTES, fields.get(NOTES), multiline=True),
             metadata=p.metadata(fields.get(METADATA)),
+            cache_read_cost_per_1k=p.number(
+                CACHE_READ_COST_PER_1K, fields.get(CACHE_READ_COST_PER_1K)
+            ),
+            cache_write_cost_per_1k=p.number(
+                CACHE_WRITE_COST_PER_1K, fields.get(CACHE_WRITE_COST_PER_1K)
+            ),
         )
         if unknown:
             # extra columns people added in the UI are fine; say so once, quietly

@@ -50,6 +50,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import socket
 import threading
 import uuid
@@ -100,6 +101,23 @@ def holder_name() -> str:
     return f"{socket.gethostname()} (pid {os.getpid()})"
 
 
+def _gone_here(holder: str) -> bool:
+    """Whether ``holder`` (a :func:`holder_name`) is a process of this host that has ended."""
+    match = re.fullmatch(r"(.+) \(pid (\d+)\)", holder)
+    if match is None or match.group(1) != socket.gethostname():
+        return False
+    pid = int(match.group(2))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, but not ours to signal
+        return False
+    return False
+
+
 def _when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
@@ -146,6 +164,19 @@ def take_leases(
     token = uuid.uuid4().hex
     try:
         states = store.acquire_leases(providers, holder, ttl_s, token=token)
+        # a lease whose holder was a process on this host that is gone (killed, crashed) need
+        # not block until it expires: give it back for the dead process and claim again
+        dead = [
+            s.lease
+            for s in states.values()
+            if s.lease is not None and s.lease.token != token and _gone_here(s.lease.holder)
+        ]
+        if dead:
+            store.release_leases(dead, refreshed=False)
+            retaken = store.acquire_leases(
+                [lease.provider_id for lease in dead], holder, ttl_s, token=token
+            )
+            states = {**states, **retaken}
     except RegistryError as exc:
         log.warning("could not take the refresh leases (%s); refreshing without them", exc)
         return {}, {}

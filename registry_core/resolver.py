@@ -163,6 +163,11 @@ class Resolver:
         self._version_at: float | None = None
         self._store_broken: tuple[float, RegistryError] | None = None
         self._store_failure: RegistryError | None = None  # the last store call's, if it failed
+        # a store that can notify (PostgreSQL LISTEN/NOTIFY) moves the marker on at once when
+        # any replica writes, instead of at the next version check
+        subscribe = getattr(store, "subscribe", None)
+        if callable(subscribe):
+            subscribe(lambda _version: self.version(refresh=True))
 
     # -- the store, with a short circuit breaker --------------------------------------------
 

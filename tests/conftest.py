@@ -1,7 +1,8 @@
 """Shared test set-up.
 
 Under ``CI=true`` a skipped browser test is a failure: CI installs chromium, so a skip there
-means the browser tests silently stopped running.
+means the browser tests silently stopped running. The same goes for a skipped PostgreSQL test
+(marked ``postgres``): CI starts the local server, so a skip there means it is not reachable.
 """
 
 from __future__ import annotations
@@ -18,10 +19,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     if (
         os.environ.get("CI", "").lower() == "true"
         and report.skipped
-        and item.get_closest_marker("browser") is not None
+        and (kind := _ci_required(item)) is not None
     ):
         report.outcome = "failed"
-        report.longrepr = f"browser test skipped under CI=true: {report.longrepr}"
+        report.longrepr = f"{kind} test skipped under CI=true: {report.longrepr}"
+
+
+def _ci_required(item: pytest.Item) -> str | None:
+    """The kind of test CI must never skip (``browser`` / ``PostgreSQL``), if ``item`` is one."""
+    if item.get_closest_marker("browser") is not None:
+        return "browser"
+    if item.get_closest_marker("postgres") is not None:
+        return "PostgreSQL"
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,11 @@ class DiscoveredModel:
     verification: dict[str, Any] = field(default_factory=dict)  # outcome, method, at
     #: every source's lifecycle claims, kept in Metadata (see registry_core.lifecycle_data)
     lifecycle: dict[str, Any] = field(default_factory=dict)
+    # cache prices (USD per 1K tokens) and facts kept in Metadata (issue 14): the row's kind,
+    # an input limit apart from the context, per-image/per-second prices, the base inferred from
+    cache_read_cost_per_1k: float | None = None
+    cache_write_cost_per_1k: float | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 class Listing(list[DiscoveredModel]):

@@ -301,10 +301,15 @@ def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
     """Fill what the provider did not report from the bundled catalog."""
     from registry_core import enrich as enrich_module
     from registry_core.catalog import load_catalog
+    from registry_core.kinds import features_for_kind
+    from registry_core.pins import digest_twins
 
     catalog = load_catalog()
+    twins = digest_twins(models)
     out: list[DiscoveredModel] = []
     for model in models:
+        if model.model_id in twins:
+            model = replace(model, facts={**model.facts, "same_digest_as": twins[model.model_id]})
         guessed = bool(model.features) and model.provenance.get(R.FEATURES) == "inferred"
         if guessed:
             # features guessed from the id only: let the catalog's answer win, keep the guess
@@ -318,9 +323,12 @@ def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
             filled = enrich_module.enrich(bare, catalog)
             if not filled.features:
                 kept = {k: model.provenance[k] for k in feature_keys}
-                filled = replace(
-                    filled, features=model.features, provenance={**filled.provenance, **kept}
-                )
+                # the id's guess, but never chat for a kind that is not (TTS, image, guard ...)
+                guess = features_for_kind(filled.facts.get("kind", "chat"), model.features)
+                if guess:
+                    filled = replace(
+                        filled, features=guess, provenance={**filled.provenance, **kept}
+                    )
             out.append(filled)
         else:
             out.append(enrich_module.enrich(model, catalog))

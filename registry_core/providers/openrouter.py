@@ -72,6 +72,8 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
         max_output_tokens=to_int(top.get("max_completion_tokens")),
         cost_per_1k=per_1k(pricing.get("prompt"), 1),
         output_cost_per_1k=per_1k(pricing.get("completion"), 1),
+        cache_read_cost_per_1k=per_1k(pricing.get("input_cache_read"), 1),
+        cache_write_cost_per_1k=per_1k(pricing.get("input_cache_write"), 1),
         retirement_date=expires,
         status_hint="deprecated" if expires else None,
         alias_of=to_text(alias.get("slug")) if isinstance(alias, Mapping) else None,

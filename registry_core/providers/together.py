@@ -57,6 +57,7 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
         max_tokens=to_int(item.get("context_length")),
         cost_per_1k=cost_in,
         output_cost_per_1k=cost_out,
+        cache_read_cost_per_1k=per_1k(pricing.get("cached_input"), 1_000_000) or None,
     )
 
 

@@ -2,8 +2,11 @@
 
 ``/language-models`` gives modalities, ``aliases`` and prices in integer **USD cents per 100
 million tokens**; each alias is emitted as its own row with Alias Of set, so a team looking
-for ``grok-4-latest`` finds it. When the server has no ``/language-models`` (a gateway), the
-plain ``/models`` listing is used. An invalid key answers 400 with a string ``error``.
+for ``grok-4-latest`` finds it. The plain ``/models`` listing is read too and merged in (it
+may hold models ``/language-models`` leaves out), and so is ``/image-generation-models``
+(undocumented in the reference: read defensively, its absence or failure is no error). When
+the server has no ``/language-models`` (a gateway), ``/models`` alone is used. An invalid key
+answers 400 with a string ``error``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from registry_core import records as R
-from registry_core.errors import NotFoundError
+from registry_core.errors import MalformedResponseError, NotFoundError, RegistryError
 from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
@@ -57,6 +60,14 @@ def parse_model(item: Mapping[str, Any]) -> DiscoveredModel:
         release_date=date_from_unix(item.get("created")),
         cost_per_1k=_price(item.get("prompt_text_token_price")),
         output_cost_per_1k=_price(item.get("completion_text_token_price")),
+        cache_read_cost_per_1k=_price(item.get("cached_prompt_text_token_price")),
+    )
+
+
+def parse_image_model(item: Mapping[str, Any]) -> DiscoveredModel:
+    """One ``/image-generation-models`` item: an image model, never chat."""
+    return build_model(
+        SPEC.id, item.get("id"), item, release_date=date_from_unix(item.get("created"))
     )
 
 
@@ -82,6 +93,19 @@ def with_aliases(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
     return out
 
 
+async def _optional_list(ctx: Context, path: str, key: str, parse: Any) -> list[DiscoveredModel]:
+    """A secondary listing: missing, failing or malformed means "nothing more", with a note."""
+    try:
+        body = await ctx.http.get_json(ctx.url(path))
+        items = expect_list(ctx, body, key)
+    except NotFoundError:
+        return []
+    except (MalformedResponseError, RegistryError) as exc:
+        ctx.warnings.append(f"{path} could not be read ({exc.error_class}); left out")
+        return []
+    return parse_items(ctx, items, parse)
+
+
 async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
     try:
         body = await ctx.http.get_json(ctx.url("/language-models"))
@@ -89,7 +113,16 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
         return await fetch_data_list(ctx, "/models", parse_model)
     items = expect_list(ctx, body, "models")
     ctx.on_page(1, len(items))
-    return with_aliases(parse_items(ctx, items, parse_model))
+    models = with_aliases(parse_items(ctx, items, parse_model))
+    listed = {m.model_id for m in models}
+    for extra in (
+        *await _optional_list(ctx, "/models", "data", parse_model),
+        *await _optional_list(ctx, "/image-generation-models", "models", parse_image_model),
+    ):
+        if extra.model_id not in listed:
+            listed.add(extra.model_id)
+            models.append(extra)
+    return models
 
 
 def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:

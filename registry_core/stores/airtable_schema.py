@@ -182,6 +182,9 @@ MODELS_TABLE = TableSpec(
         _text(R.USED_BY),  # names separated by commas: free names need no option list
         _long_text(R.NOTES),
         _long_text(R.METADATA),
+        # cache prices (issue 14): setup-airtable adds them to an existing base
+        _currency(R.CACHE_READ_COST_PER_1K, 6),
+        _currency(R.CACHE_WRITE_COST_PER_1K, 6),
     ),
 )
 

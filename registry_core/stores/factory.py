@@ -1,4 +1,5 @@
-"""Open the registry tier the settings ask for: SQLite by default, Airtable when configured."""
+"""Open the registry tier the settings ask for: SQLite by default, PostgreSQL or Airtable when
+configured."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from registry_core.stores.base import RegistryStore
 
 
 def open_store(settings: Settings) -> RegistryStore:
-    """The store for ``settings``: the embedded SQLite file when ``AIRTABLE_MODE=off``, else Airtable.
+    """The store for ``settings``: PostgreSQL when ``REGISTRY_DATABASE_URL`` is set, else the
+    embedded SQLite file when ``AIRTABLE_MODE=off``, else Airtable.
 
     >>> from pathlib import Path
     >>> import tempfile
@@ -15,6 +17,17 @@ def open_store(settings: Settings) -> RegistryStore:
     >>> open_store(s).name
     'sqlite'
     """
+    if settings.database_url:
+        if settings.airtable.mode != "off":
+            from registry_core.errors import ConfigError
+
+            raise ConfigError(
+                "REGISTRY_DATABASE_URL and AIRTABLE_MODE both choose the shared registry; "
+                "set AIRTABLE_MODE=off to use PostgreSQL, or unset REGISTRY_DATABASE_URL"
+            )
+        from registry_core.stores.postgres import PostgresStore
+
+        return PostgresStore.from_settings(settings)
     if settings.airtable.mode == "off":
         from registry_core.stores.sqlite import SQLiteStore
 

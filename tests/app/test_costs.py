@@ -79,3 +79,34 @@ def test_comparison_rows_are_labelled_in_full(app, registry) -> None:
     y = spec["encoding"]["y"]
     assert y["field"] == "Model" and y["axis"]["labelLimit"] == 0
     assert {"field": "Provider", "type": "nominal"} in spec["encoding"]["tooltip"]
+
+
+def test_costs_as_of_a_past_day_uses_the_price_history(app, registry) -> None:
+    from datetime import timedelta
+
+    from registry_core.events import HistoryEvent
+
+    from .conftest import NOW
+
+    registry.append_events(
+        [
+            HistoryEvent(
+                "price-cut",
+                "openai",
+                "gpt-4o",
+                "cost_changed",
+                NOW - timedelta(days=1),
+                source="discovery",
+                detail={"field": "Cost per 1K tokens", "old": 0.005, "new": 0.0025},
+            )
+        ]
+    )
+    registry.bump_version()
+    at = app("costs")
+    assert "Cache read $/1M" in at.dataframe[0].value.columns
+    at.date_input(key="costs_as_of").set_value((NOW - timedelta(days=2)).date()).run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    row = frame[frame["Model"] == "gpt-4o"].iloc[0]
+    assert row["Input $/1M"] == 5.0  # the price before the cut
+    assert "as of" in at.caption[0].value

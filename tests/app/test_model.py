@@ -138,3 +138,36 @@ def test_availability_chart_last_verified_and_history_times_read_well(app, regis
     # the history table's times are configured like the History page's
     columns = json.loads(at.dataframe[1].proto.columns)
     assert columns["When"]["type_config"]["format"] == "YYYY-MM-DD HH:mm [UTC]"
+
+
+def test_price_over_time_and_inferred_base_are_shown(app, registry) -> None:
+    from registry_core.records import ModelRecord
+
+    registry.upsert_models(
+        [
+            ModelRecord(
+                "openai",
+                "ft:gpt-4.1-mini:acme::B1x",
+                cost_per_1k=0.0004,
+                metadata={
+                    "provenance": {"Cost per 1K tokens": "inferred"},
+                    "facts": {
+                        "inferred_from": {
+                            "model": "gpt-4.1-mini",
+                            "catalog": "openai",
+                            "reason": "fine-tune",
+                        }
+                    },
+                },
+            )
+        ]
+    )
+    registry.bump_version()
+    at = app("model", query={"model": "openai/ft:gpt-4.1-mini:acme::B1x"})
+    fields = at.dataframe[0].value
+    origin = dict(zip(fields["Field"], fields["From"], strict=True))
+    assert origin["Cost per 1K tokens"] == "inferred from openai/gpt-4.1-mini (fine-tune)"
+    at = app("model", query={"model": "openai/gpt-4o"})
+    specs = [json.loads(s) for s in vega_specs(at)]
+    line = [s for s in specs if s["mark"]["type"] == "line"]
+    assert line and line[0]["encoding"]["y"]["title"] == "USD per 1M tokens"

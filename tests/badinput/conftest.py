@@ -22,7 +22,9 @@ import pytest
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.airtable_schema import TABLE_SPECS
 from registry_core.stores.base import RegistryStore
+from registry_core.stores.postgres import PostgresStore, key_text
 from registry_core.stores.sqlite import SQLiteStore
+from registry_core.testing import postgres as pg
 from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +48,9 @@ class BadRow:
     wins_over: str | None = None
 
     def applies_to(self, tier: str) -> bool:
+        # PostgreSQL holds what SQLite holds (typed-anything JSON cells, one row per key)
         return not (self.sqlite_only and tier == "airtable") and not (
-            self.airtable_only and tier == "sqlite"
+            self.airtable_only and tier in ("sqlite", "postgres")
         )
 
 
@@ -91,8 +94,22 @@ class Loaded:
     refs: dict[int, str]  # row index -> row reference in warnings
 
 
-def put_rows(tier: str, tmp_path: Path, server: AirtableStandIn | None) -> Loaded:
+def put_rows(
+    tier: str, tmp_path: Path, server: AirtableStandIn | None, pg_schema: str | None = None
+) -> Loaded:
     rows = [r for r in bad_rows() if r.applies_to(tier)]
+    if tier == "postgres":
+        assert pg_schema is not None
+        store = PostgresStore(pg.test_database_url(), schema=pg_schema, connect_timeout_s=3.0)
+        store.put_raw_rows([r.cells for r in rows])
+        # keys as a text column holds them (a NUL written as \u0000), as the store reports them
+        refs = {
+            r.index: key_text(str(r.cells.get("Provider ID") or f"?row-{n}"))
+            + "/"
+            + key_text(str(r.cells.get("Model ID") or f"?row-{n}"))
+            for n, r in enumerate(rows)
+        }
+        return Loaded(tier, store, rows, refs)
     if tier == "sqlite":
         store = SQLiteStore(tmp_path / "registry.db")
         store.put_raw_rows([r.cells for r in rows])
@@ -119,10 +136,19 @@ def standin() -> Iterator[AirtableStandIn]:
         yield server
 
 
-@pytest.fixture(params=["sqlite", "airtable"])
+@pytest.fixture(params=["sqlite", "airtable", pytest.param("postgres", marks=pytest.mark.postgres)])
 def loaded(
     request: pytest.FixtureRequest, tmp_path: Path, standin: AirtableStandIn
 ) -> Iterator[Loaded]:
+    if request.param == "postgres":
+        reason = pg.unreachable_reason()
+        if reason:
+            pytest.skip(reason)
+        with pg.fresh_schema() as schema:
+            result = put_rows("postgres", tmp_path, standin, schema)
+            yield result
+            result.store.close()
+        return
     result = put_rows(request.param, tmp_path, standin)
     yield result
     result.store.close()

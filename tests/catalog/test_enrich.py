@@ -27,6 +27,7 @@ def test_fills_empty_fields_from_an_exact_match(catalog: Catalog) -> None:
     assert out.features == ("chat", "vision", "streaming")
     assert out.release_date == date.fromisoformat(entry.release_date)
     assert out.model_name == entry.name
+    assert out.cache_read_cost_per_1k == pytest.approx(entry.cost.cache_read / 1000, rel=1e-12)  # type: ignore[union-attr,operator]
     # the bundled lifecycle dataset adds what it knows about gpt-4o (lifecycle_data.py)
     lifecycle = load_lifecycle_data().lookup("openai", "gpt-4o")
     from_dataset = {
@@ -37,6 +38,7 @@ def test_fills_empty_fields_from_an_exact_match(catalog: Catalog) -> None:
     assert out.provenance == {
         rf.COST_PER_1K: "catalog",
         rf.OUTPUT_COST_PER_1K: "catalog",
+        rf.CACHE_READ_COST_PER_1K: "catalog",
         rf.MAX_TOKENS: "catalog",
         rf.MAX_OUTPUT_TOKENS: "catalog",
         rf.FEATURES: "catalog",
@@ -90,8 +92,23 @@ def test_family_match_is_marked_inferred(catalog: Catalog) -> None:
     assert rf.RELEASE_DATE not in out.provenance
 
 
-def test_no_match_only_marks_provider_values(catalog: Catalog) -> None:
+def test_fine_tune_inherits_its_base_marked_inferred(catalog: Catalog) -> None:
+    # issue 14: the old matching gave a fine-tune nothing although its base is in its id
     model = DiscoveredModel("openai", "ft:gpt-4o-mini-2024-07-18:acme::abc123", max_tokens=128_000)
+    out = enrich(model, catalog)
+    assert out.cost_per_1k == 0.00015  # gpt-4o-mini's input price (models.dev openai/gpt-4o-mini)
+    assert out.max_tokens == 128_000 and out.provenance[rf.MAX_TOKENS] == "provider"
+    assert out.provenance[rf.COST_PER_1K] == "inferred"
+    assert out.model_name is None  # a fine-tune is not called by its base's name
+    assert out.facts["inferred_from"] == {
+        "model": "gpt-4o-mini",
+        "catalog": "openai",
+        "reason": "fine-tune",
+    }
+
+
+def test_no_match_only_marks_provider_values(catalog: Catalog) -> None:
+    model = DiscoveredModel("openai", "not-a-model-anyone-sells", max_tokens=128_000)
     out = enrich(model, catalog)
     assert out.cost_per_1k is None
     assert out.provenance == {rf.MAX_TOKENS: "provider"}

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from pages._ui.safe import plain
 from registry_core.config import Settings
 from registry_core.http import HTTPPolicy
 from registry_core.providers.discovery import discover_provider
@@ -272,7 +273,7 @@ def page_text(at: Any) -> str:
         "title",
         "subheader",
     ):
-        parts.extend(str(el.value) for el in at.get(kind))
+        parts.extend(plain(str(el.value)) for el in at.get(kind))  # as a reader sees it
     for frame in at.dataframe:
         parts.append(frame.value.to_csv(index=False))
     return "\n".join(parts)

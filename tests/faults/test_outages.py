@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pages._ui.safe import plain
 from registry_core.config import Settings
 from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 from registry_core.testing.fake_providers import FakeProviderServer, Fault
@@ -92,7 +93,7 @@ def test_airtable_down_every_page_says_so_and_status_claims_nothing_else(
     at = dashboard(svc, "browse")
 
     def banner() -> list[str]:
-        return [w.value for w in at.warning if "Airtable registry is unreachable" in w.value]
+        return [plain(w.value) for w in at.warning if "Airtable registry is unreachable" in w.value]
 
     assert not banner()
     standin.inject_fault("error", status=503, count=10_000, base=base_id)

@@ -60,7 +60,8 @@ def _scheduled_runs(server: AirtableStandIn, base: str) -> list[dict[str, Any]]:
             "started": str(f.get("Started At")).replace("Z", "+00:00"),
         }
         for f in (r["fields"] for r in rows)
-        if f.get("Trigger") == "schedule"
+        # refresh-lease claims share the runs table (stores/airtable_lease.py); not runs
+        if f.get("Trigger") == "schedule" and not str(f.get("Run ID", "")).startswith("__lease__")
     ]
 
 

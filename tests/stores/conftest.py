@@ -1,4 +1,5 @@
-"""Store fixtures: one ``store`` parametrized over SQLite and Airtable-on-the-stand-in.
+"""Store fixtures: one ``store`` parametrized over SQLite, Airtable-on-the-stand-in and
+PostgreSQL (a real server, ``REGISTRY_TEST_DATABASE_URL``; each test in a fresh schema).
 
 The Airtable tier runs against :class:`AirtableStandIn` (a real HTTP server on loopback); each
 test gets a fresh base with the three tables, so tests never see each other's rows.
@@ -17,7 +18,9 @@ import pytest
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.airtable_schema import TABLE_SPECS
 from registry_core.stores.base import RegistryStore
+from registry_core.stores.postgres import PostgresStore
 from registry_core.stores.sqlite import SQLiteStore
+from registry_core.testing import postgres as pg
 from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 MODELS_TABLE = "AI Model Registry"
@@ -70,13 +73,39 @@ def airtable_store(standin: AirtableStandIn, base_id: str) -> Iterator[AirtableS
     store.close()
 
 
-@pytest.fixture(params=["sqlite", "airtable"])
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The test PostgreSQL server's URL; skips (fails under CI=true) when it does not answer."""
+    url = pg.test_database_url()
+    reason = pg.unreachable_reason(url)
+    if reason:
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture
+def pg_schema(pg_url: str) -> Iterator[str]:
+    """A fresh schema on the test server, dropped after the test."""
+    with pg.fresh_schema(pg_url) as schema:
+        yield schema
+
+
+@pytest.fixture
+def postgres_store(pg_url: str, pg_schema: str) -> Iterator[PostgresStore]:
+    store = PostgresStore(pg_url, schema=pg_schema, connect_timeout_s=3.0)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "airtable", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RegistryStore]:
     """Every contract test runs once on each tier."""
     if request.param == "sqlite":
         sqlite = SQLiteStore(tmp_path / "registry.db")
         yield sqlite
         sqlite.close()
+    elif request.param == "postgres":
+        yield request.getfixturevalue("postgres_store")
     else:
         yield request.getfixturevalue("airtable_store")
 
@@ -84,7 +113,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RegistrySt
 @pytest.fixture
 def put_raw_rows(store: RegistryStore, request: pytest.FixtureRequest) -> RawWriter:
     """Put rows into the tier exactly as a person typed them (no row parser in the way)."""
-    if isinstance(store, SQLiteStore):
+    if isinstance(store, SQLiteStore | PostgresStore):
         return store.put_raw_rows
     assert isinstance(store, AirtableStore)
     server: AirtableStandIn = request.getfixturevalue("standin")
