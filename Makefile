@@ -20,7 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy registry_core
+	$(VENV)/bin/mypy  # registry_core, pages/ and app.py (pyproject's [tool.mypy] files)
 
 test: lint
 	$(VENV)/bin/pytest

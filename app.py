@@ -9,10 +9,13 @@ runs this file instead, so no page ever shows without the sidebar.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import streamlit as st
 
 st.set_page_config(page_title="AI Model Registry", page_icon=":material/hub:", layout="wide")
 
+ui: ModuleType | None
 try:
     from pages import _ui as ui
 except Exception as exc:  # a broken install; still show the navigation and say so

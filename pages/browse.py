@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import _ui as ui
+from registry_core.cells import data_age
 from registry_core.frames import model_ref
 from registry_core.records import ModelRecord
 
@@ -26,7 +27,7 @@ st.caption(
         f"{table.total:,}",
         ui.store_label(b),
         ui.banner.served_label(b, view.tier),
-        ui.human_age(view.age_s()),
+        data_age(view.age_s()),
     )
 )
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
 from registry_core.filters import provider_label
+from registry_core.provider_table import enable_hint
 
 VALIDATION_MODES = {
     "none": "Listing only (free): a successful listing proves the key",
@@ -37,7 +40,7 @@ st.dataframe(
                 "Provider": provider_label(p),
                 "Credentials": ", ".join(configured.get(p, [])),
                 "Configured": bool(configured.get(p)),
-                "To configure": "" if configured.get(p) else f"set {p.upper()}_API_KEY",
+                "To configure": "" if configured.get(p) else enable_hint(p),
             }
             for p in providers
         ]
@@ -98,12 +101,11 @@ if chosen:
             label = f"Discovery could not save {len(unsaved)} listing(s) to the registry" + (
                 f"; {len(failed)} failed" if failed else ""
             )
-        finished = {
-            "label": label,
-            "state": "error" if unsaved or (failed and len(failed) == len(reports)) else "complete",
-            "lines": [ui.report_line(r) for r in reports],
-        }
-        box.update(label=finished["label"], state=finished["state"], expanded=False)
+        state: Literal["error", "complete"] = (
+            "error" if unsaved or (failed and len(failed) == len(reports)) else "complete"
+        )
+        finished = {"label": label, "state": state, "lines": [ui.report_line(r) for r in reports]}
+        box.update(label=label, state=state, expanded=False)
     ui.invalidate(b, old_version, chosen)
     st.session_state["_discover_reports"] = ui.summarise_reports(reports)
     st.session_state["_discover_status"] = finished

@@ -11,7 +11,7 @@ import streamlit as st
 
 from pages import _ui as ui
 from registry_core import history, price_history
-from registry_core.access import changed_fields
+from registry_core.access import ANONYMOUS, changed_fields
 from registry_core.filters import provider_label
 from registry_core.frames import (
     alias_target,
@@ -24,7 +24,7 @@ from registry_core.frames import (
     provenance_rows,
 )
 from registry_core.lifecycle import verified_providers
-from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS
+from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS, ModelRecord
 
 b = ui.require()
 view = ui.safely("read the registry", lambda: ui.load_view(b))
@@ -45,10 +45,11 @@ picked = parse_model_ref(st.session_state.get("model"))
 if picked is None:
     st.info("Choose a model above, or select a row on the Browse page.")
     st.stop()
-record = ui.find_record(view, *picked)
-if record is None:
+found = ui.find_record(view, *picked)
+if found is None:
     st.warning(ui.safe.md("{} is not in the registry.", f"{picked[0]}/{picked[1]}"))
     st.stop()
+record: ModelRecord = found  # typed: the callbacks below cannot see the narrowing
 
 flash = st.session_state.pop("_edit_flash", None)
 if flash:
@@ -225,7 +226,7 @@ with st.form("edit_model"):
     name = ""
     if not ui.auth_configured():
         name = st.text_input(
-            "Your name (written into the history)", placeholder=ui.ANONYMOUS, max_chars=80
+            "Your name (written into the history)", placeholder=ANONYMOUS, max_chars=80
         )
     used_by = st.text_input(
         "Used By",
@@ -252,7 +253,7 @@ if submitted:
     if not changes:
         st.info("Nothing changed.")
     else:
-        editor = who.editor if ui.auth_configured() else (name.strip() or ui.ANONYMOUS)
+        editor = who.editor if ui.auth_configured() else (name.strip() or ANONYMOUS)
         old_version = ui.version(b)
         # one idempotency key per submission; a retry of the same submission reuses it, so
         # its history is written once however often it is retried

@@ -8,6 +8,7 @@ import platform
 import streamlit as st
 
 from pages import _ui as ui
+from registry_core.cells import data_age, human_age
 from registry_core.filters import provider_label
 from registry_core.frames import runs_frame
 from registry_core.notices import health_summary, registry_state
@@ -51,13 +52,13 @@ if view is not None and settings is not None:
     rows = [
         {
             "Tier": "In-memory cache",
-            "State": f"TTL {ui.CACHE_TTL_S // 60} min, up to {ui.CACHE_MAX_ENTRIES} entries",
-            "Age": ui.human_age(view.age_s()),
+            "State": f"TTL {human_age(settings.cache_ttl_s)}, up to {ui.CACHE_MAX_ENTRIES} entries",
+            "Age": data_age(view.age_s()),
         },
         {
             "Tier": f"Registry ({ui.store_label(b)})",
             "State": registry_state(view.tier, store_down=down),
-            "Age": ui.human_age(view.age_s()),
+            "Age": data_age(view.age_s()),
         },
         {
             "Tier": "Snapshot",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from registry_core.advice import ModelCheck, Recommendation
     from registry_core.config import Settings
     from registry_core.records import ModelRecord
-    from registry_core.resolver import Resolution, RunReport
+    from registry_core.resolution import Resolution, RunReport
     from registry_core.service import (
         AIService,
         ModelRegistryService,
@@ -37,8 +37,8 @@ _EXPORTS: dict[str, str] = {
     "ModelRecord": "registry_core.records",
     "ModelRegistryService": "registry_core.service",
     "Recommendation": "registry_core.advice",
-    "Resolution": "registry_core.resolver",
-    "RunReport": "registry_core.resolver",
+    "Resolution": "registry_core.resolution",
+    "RunReport": "registry_core.resolution",
     "Settings": "registry_core.config",
     "check_model": "registry_core.service",
     "get_available_models": "registry_core.service",

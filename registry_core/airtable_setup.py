@@ -101,7 +101,7 @@ def plan_setup(existing: Sequence[TableState], names: Mapping[str, str]) -> Setu
 
     >>> plan = plan_setup([], {"models": "M", "history": "H", "runs": "R"})
     >>> [a.describe() for a in plan.actions][0]
-    "create table 'M' with 25 fields"
+    "create table 'M' with 27 fields"
     """
     plan = SetupPlan()
     by_name = {t.name: t for t in existing}

@@ -16,9 +16,10 @@ import hmac
 import secrets
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+
+import cachetools
 
 _PROCESS_SECRET = secrets.token_bytes(32)
 
@@ -41,7 +42,8 @@ class ResolutionCache(Protocol):
 
 
 class TTLCache:
-    """A bounded, thread-safe TTL cache; the least recently used entry goes first when full.
+    """A bounded, thread-safe TTL cache (``cachetools.TLRUCache`` behind a lock); the least
+    recently used entry goes first when full, and each entry may have its own TTL.
 
     >>> now = [0.0]
     >>> cache = TTLCache(ttl_s=10, max_entries=2, clock=lambda: now[0])
@@ -64,29 +66,60 @@ class TTLCache:
             raise ValueError("max_entries must be at least 1")
         self.ttl_s = ttl_s
         self.max_entries = max_entries
-        self._clock = clock
         self._lock = threading.Lock()
-        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        # values are kept as (ttl, value) so that each entry can expire on its own schedule
+        self._entries: cachetools.TLRUCache[str, tuple[float, Any]] = cachetools.TLRUCache(
+            maxsize=max_entries, ttu=lambda _key, entry, now: now + entry[0], timer=clock
+        )
 
     def get(self, key: str) -> Any | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
-                return None
-            expires, value = entry
-            if self._clock() >= expires:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return value
+            return None if entry is None else entry[1]
 
     def set(self, key: str, value: Any, ttl_s: float | None = None) -> None:
         ttl = self.ttl_s if ttl_s is None else ttl_s
         with self._lock:
-            self._entries[key] = (self._clock() + ttl, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._entries.pop(key, None)
+            self._entries[key] = (ttl, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._entries.expire()
+            return len(self._entries)
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LRUMap(Generic[K, V]):
+    """A small thread-safe map that forgets its least recently used entry when full.
+
+    For memo tables (resolved credentials, cache-key prefixes, parsed settings): a full table
+    evicts one entry instead of being cleared all at once.
+
+    >>> m: LRUMap[str, int] = LRUMap(2)
+    >>> m.set("a", 1); m.set("b", 2); _ = m.get("a"); m.set("c", 3)
+    >>> m.get("a"), m.get("b"), m.get("c")
+    (1, None, 3)
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self._lock = threading.Lock()
+        self._entries: cachetools.LRUCache[K, V] = cachetools.LRUCache(maxsize=max_entries)
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def set(self, key: K, value: V) -> None:
+        with self._lock:
+            self._entries[key] = value
 
     def clear(self) -> None:
         with self._lock:

@@ -9,7 +9,6 @@ one line and exits 2.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import os
 import sys
@@ -21,6 +20,7 @@ from registry_core import jsonsafe
 from registry_core import records as R
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, RegistryError
+from registry_core.flight import run_sync
 from registry_core.providers import (
     PROVIDERS,
     VALIDATE_MODES,
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
                     file=sys.stderr,
                 )
 
-        models = asyncio.run(
+        models = run_sync(
             discover_provider(
                 credential,
                 validate=args.validate,

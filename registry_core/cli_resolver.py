@@ -21,7 +21,7 @@ from typing import Any
 
 from registry_core.config import Settings, parse_duration
 from registry_core.records import FEATURE_OPTIONS
-from registry_core.resolver import RunReport
+from registry_core.resolution import RunReport
 from registry_core.terminal import echo, json_text
 
 CHECK_EXIT: dict[str, int] = {

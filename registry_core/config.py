@@ -95,6 +95,30 @@ def duration_setting(
     return seconds
 
 
+def cache_ttl(value: str | None) -> float:
+    """``REGISTRY_CACHE_TTL`` in seconds: how long both memory tiers (the resolver's cache and
+    the dashboard's) keep an answer. Unset: one hour; 0s to 7d.
+
+    >>> cache_ttl("5m"), cache_ttl(None)
+    (300.0, 3600.0)
+    """
+    return duration_setting(value, name="REGISTRY_CACHE_TTL", default="1h", maximum=7 * 86400)
+
+
+def cache_ttl_or_default(env: Mapping[str, str]) -> float:
+    """:func:`cache_ttl` from ``env`` that never raises (an invalid value is reported by
+    :meth:`Settings.from_env`; this is for code that must not fail at import, such as the
+    dashboard's cache decorators).
+
+    >>> cache_ttl_or_default({"REGISTRY_CACHE_TTL": "10m"}), cache_ttl_or_default({"REGISTRY_CACHE_TTL": "soon"})
+    (600.0, 3600.0)
+    """
+    try:
+        return cache_ttl(env.get("REGISTRY_CACHE_TTL"))
+    except ConfigError:
+        return cache_ttl(None)
+
+
 #: ``REGISTRY_REFRESH_EVERY``: off, or a period within these bounds (seconds).
 REFRESH_EVERY_BOUNDS: tuple[float, float] = (1.0, 30 * 86400.0)
 _OFF = {"0", "off", "false", "no", "none"}
@@ -347,12 +371,7 @@ class Settings:
             db_path=Path(get("REGISTRY_DB_PATH") or data_dir / "registry.db"),
             snapshot_path=Path(get("REGISTRY_SNAPSHOT_PATH") or data_dir / "snapshot.json"),
             providers=providers,
-            cache_ttl_s=duration_setting(
-                get("REGISTRY_CACHE_TTL"),
-                name="REGISTRY_CACHE_TTL",
-                default="1h",
-                maximum=7 * 86400,
-            ),
+            cache_ttl_s=cache_ttl(get("REGISTRY_CACHE_TTL")),
             freshness_s=duration_setting(
                 get("REGISTRY_FRESHNESS"), name="REGISTRY_FRESHNESS", default="24h"
             ),

@@ -46,6 +46,7 @@ from registry_core.catalog import (
     build_record,
     load_catalog,
 )
+from registry_core.cells import is_empty
 from registry_core.kinds import features_for_kind, kind_from_id, kind_of, stated_kind
 from registry_core.lifecycle_data import LifecycleData, apply_to_discovered, load_lifecycle_data
 from registry_core.pins import Pin, alternate_ids, pins_for
@@ -93,10 +94,6 @@ OPEN_WEIGHT_PROVIDERS: frozenset[str] = frozenset(
     {"openai_compatible", "together", "groq", "openrouter", "xai", "deepseek"}
 )
 _FREE = re.compile(r"(^|[^a-z])free([^a-z]|$)", re.IGNORECASE)
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value == () or value == [] or value == ""
 
 
 def says_free(model_id: str, name: str | None) -> bool:
@@ -214,7 +211,7 @@ def enrich(
     catalog = catalog or load_catalog()
     provenance = dict(model.provenance)
     for attr, name in PROVIDER_FIELDS.items():
-        if not _is_empty(getattr(model, attr)):
+        if not is_empty(getattr(model, attr)):
             provenance.setdefault(name, "provider")
     stated = {a for a in PROVIDER_FIELDS if provenance.get(PROVIDER_FIELDS[a]) == "provider"}
 
@@ -238,7 +235,7 @@ def enrich(
             values["model_name"] = None  # a fine-tune is not its base: keep the id as its name
         for attr in allowed:
             value = values.get(attr)
-            if not _is_empty(getattr(model, attr)) or _is_empty(value):
+            if not is_empty(getattr(model, attr)) or is_empty(value):
                 continue
             changes[attr] = value
             provenance[rf.FIELD_NAMES[attr]] = origin

@@ -63,6 +63,12 @@ class NotFoundError(RegistryError, LookupError):
     error_class = "not_found"
 
 
+class RecordGoneError(NotFoundError):
+    """A row the store read a moment ago was deleted before the write reached it."""
+
+    error_class = "record_gone"
+
+
 class QuotaExceededError(RegistryError):
     """Billing or plan quota is exhausted; retrying will not help."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from registry_core.records import format_datetime
+from registry_core.cells import format_datetime
 
 #: Kinds of history event.
 EVENT_KINDS: tuple[str, ...] = (

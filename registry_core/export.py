@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from registry_core.records import ModelRecord, format_datetime
+from registry_core.cells import format_datetime
+from registry_core.records import ModelRecord
 
 #: Leading characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")

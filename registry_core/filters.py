@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from registry_core.provider_table import display_name
 from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
 
 #: Query parameter names. Part of the shareable-URL contract: keep them stable.
@@ -60,27 +61,6 @@ SORT_LABELS: dict[str, str] = {
     "name": "by name",
 }
 
-#: How provider ids read in sentences; unknown ids are shown as they are.
-PROVIDER_LABELS: dict[str, str] = {
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "google": "Google",
-    "mistral": "Mistral",
-    "groq": "Groq",
-    "openrouter": "OpenRouter",
-    "xai": "xAI",
-    "deepseek": "DeepSeek",
-    "azure": "Azure OpenAI",
-    "azure_openai": "Azure OpenAI",
-    "cohere": "Cohere",
-    "together": "Together AI",
-    "fireworks": "Fireworks",
-    "perplexity": "Perplexity",
-    "bedrock": "Amazon Bedrock",
-    "vertex": "Vertex AI",
-    "ollama": "Ollama",
-}
-
 MAX_SEARCH_LENGTH = 200
 _TRUE = {"1", "true", "yes", "on", "y"}
 
@@ -93,7 +73,7 @@ def provider_label(provider_id: str) -> str:
     >>> provider_label("openai"), provider_label("acme")
     ('OpenAI', 'acme')
     """
-    return PROVIDER_LABELS.get(provider_id, provider_id)
+    return display_name(provider_id)
 
 
 def _values(params: QueryParams, key: str) -> list[str]:

@@ -1,7 +1,9 @@
-"""Concurrency helpers of the resolver: single flight, and one discovery loop per process.
+"""Concurrency helpers: single flight, the one sync-to-async bridge, one discovery loop.
 
 - :class:`SingleFlight`: concurrent callers with the same key share one execution (50 callers
   asking for the same provider make one provider request).
+- :func:`run_sync`: the package's one way to await from sync code (with or without a
+  running loop); discovery's ``discover_sync`` and the CLI use it too.
 - :class:`DiscoveryLoop`: discovery is async, callers are sync; one event loop on a daemon thread
   and one long-lived HTTP client serve every listing of the process.
 """
@@ -9,12 +11,11 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 import logging
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,10 @@ class _Call:
         self.error: BaseException | None = None
 
 
+@overload
+def run_sync(value: Awaitable[T]) -> T: ...
+@overload
+def run_sync(value: T) -> T: ...
 def run_sync(value: Awaitable[T] | T) -> T:
     """Await ``value`` if it is awaitable, from sync code, with or without a running loop."""
     if not inspect.isawaitable(value):
@@ -127,8 +132,9 @@ class DiscoveryLoop:
                     if self._client_factory is not None:
                         self._client = self._client_factory()
                     else:
-                        http = importlib.import_module("registry_core.http")
-                        self._client = http.make_client()
+                        from registry_core.http import make_client  # httpx only when used
+
+                        self._client = make_client()
                 except Exception as exc:
                     log.debug("no shared discovery client (%s)", type(exc).__name__)
                     return None

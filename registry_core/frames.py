@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the lock
 
+from registry_core.cells import is_empty
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.export import per_million
 from registry_core.filters import provider_label
@@ -718,12 +719,8 @@ def _detail_text(detail: dict[str, Any]) -> str:
         field = rest.pop("field", None)
         head = f"{field}: {arrow}" if field else arrow
     parts = [head] if head else []
-    parts += [f"{_key_label(k)}: {_blank(v)}" for k, v in rest.items() if not _empty(v)]
+    parts += [f"{_key_label(k)}: {_blank(v)}" for k, v in rest.items() if not is_empty(v)]
     return "; ".join(parts)
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == ()
 
 
 def _key_label(key: str) -> str:
@@ -733,7 +730,7 @@ def _key_label(key: str) -> str:
 
 
 def _blank(value: Any) -> str:
-    if _empty(value):
+    if is_empty(value):
         return "(empty)"
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from registry_core.cells import format_datetime
 from registry_core.events import DiscoveryRun, HistoryEvent
-from registry_core.records import format_datetime
 
 #: How each event kind moves a model's availability: +1 / -1 / 0.
 AVAILABILITY_DELTA: dict[str, int] = {

@@ -44,9 +44,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from registry_core.cells import cell, format_datetime
 from registry_core.events import HistoryEvent, make_event_key
 from registry_core.plan import JOURNAL, WritePlan, journal_events, plan_for
 from registry_core.providers.base import DiscoveredModel
@@ -70,7 +71,6 @@ from registry_core.records import (
     STATUS,
     SUCCESSOR_MODEL,
     ModelRecord,
-    format_datetime,
 )
 
 #: Facts a provider listing (or the catalog enrichment) may fill: column name -> attribute.
@@ -163,17 +163,6 @@ class MergeResult:
 
 
 # --- small pure helpers ---------------------------------------------------------------------
-
-
-def cell(value: Any) -> Any:
-    """A value as a JSON-comparable cell (dates as ISO text, tuples as lists)."""
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
 
 
 def _empty(value: Any) -> bool:

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry_core.cells import human_age
 from registry_core.errors import RegistryError
-from registry_core.resolution import human_age
 
 STORE_NAMES: dict[str, str] = {"airtable": "Airtable", "sqlite": "SQLite"}
 

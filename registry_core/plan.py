@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from registry_core.cells import format_datetime, is_empty_cell
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.records import (
     AVAILABLE,
@@ -41,8 +42,6 @@ from registry_core.records import (
     RECOMMENDED,
     STATUS,
     ModelRecord,
-    format_datetime,
-    is_empty_cell,
 )
 
 #: Metadata keys whose values are objects merged entry by entry (entry name = a column name).

@@ -53,6 +53,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from registry_core import jsonsafe
+from registry_core.cells import cell, is_empty_cell, parse_instant
 from registry_core.ids import MAX_ID_LENGTH as MAX_ID_LENGTH
 from registry_core.ids import checked_id, clean_id
 
@@ -265,28 +266,9 @@ class ModelRecord:
 
 
 def _to_cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    if isinstance(value, dict):
+    if isinstance(value, dict):  # Metadata: JSON text in the cell
         return jsonsafe.dumps(jsonsafe.finite(value), sort_keys=True, ensure_ascii=False)
-    return value
-
-
-def is_empty_cell(value: Any) -> bool:
-    """Airtable omits these cells: ``None``, ``""``, ``[]`` and ``False``."""
-    return value is None or value is False or value == "" or value == []
-
-
-def format_datetime(value: datetime) -> str:
-    """ISO 8601 in UTC with a ``Z``, to the millisecond, as Airtable writes it."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return cell(value)
 
 
 def utcnow() -> datetime:
@@ -532,13 +514,7 @@ class _RowParser:
         elif isinstance(value, date):
             parsed = datetime(value.year, value.month, value.day)
         elif isinstance(value, str):
-            text = value.strip()
-            if text.endswith("Z"):
-                text = text[:-1] + "+00:00"
-            try:
-                parsed = datetime.fromisoformat(text)
-            except ValueError:
-                parsed = None
+            parsed = parse_instant(value)
         if parsed is None:
             self.warn(name, f"{str(value)[:80]!r} is not a date and time (ISO 8601); left empty")
             return None

@@ -57,16 +57,35 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from registry_core.cells import human_age
+from registry_core.config import Settings
 from registry_core.errors import RegistryError
-from registry_core.resolver import RunReport, human_age, provider_name
+from registry_core.provider_table import display_name
+from registry_core.providers.base import Credential
+from registry_core.resolution import RunReport
+from registry_core.resolver import Resolver
 from registry_core.stores.base import Lease, LeaseState, RegistryStore
 
-if TYPE_CHECKING:
-    from registry_core.service import ModelRegistryService
-
 log = logging.getLogger(__name__)
+
+
+class RefreshTarget(Protocol):
+    """What a refresh needs of the service (:class:`~registry_core.service.ModelRegistryService`
+    is one); a protocol, so this module never imports the service and the service imports it."""
+
+    store: RegistryStore
+    settings: Settings
+    resolver: Resolver
+
+    def configured_providers(self) -> list[str]: ...
+
+    def credentials(self, provider_id: str | None = None) -> list[Credential]: ...
+
+    def discover(
+        self, providers: Sequence[str] | None = None, *, trigger: str = "user"
+    ) -> list[RunReport]: ...
 
 
 def last_success(store: RegistryStore, provider_id: str, *, scan: int = 20) -> datetime | None:
@@ -116,7 +135,7 @@ def _refreshed_by(provider_id: str, state: LeaseState) -> RunReport:
         f"{provider_id}/*",
         "skipped",
         None,
-        message=f"{provider_name(provider_id)}: {text}",
+        message=f"{display_name(provider_id)}: {text}",
     )
 
 
@@ -200,7 +219,7 @@ def give_back(store: RegistryStore, leases: Sequence[Lease], *, refreshed: bool)
 
 
 def refresh(
-    service: ModelRegistryService,
+    service: RefreshTarget,
     providers: Sequence[str] | None = None,
     *,
     if_older_than_s: float | None = None,
@@ -232,7 +251,7 @@ def refresh(
                     f"{provider_id}/*",
                     "skipped",
                     None,
-                    message=f"{provider_name(provider_id)}: listed {age} ago; not due yet",
+                    message=f"{display_name(provider_id)}: listed {age} ago; not due yet",
                 )
     todo = [p for p in wanted if p not in skipped and service.credentials(p)]
     leases, elsewhere = take_leases(
@@ -302,7 +321,7 @@ class BackgroundRefresher(threading.Thread):
 
     def __init__(
         self,
-        service: ModelRegistryService,
+        service: RefreshTarget,
         every_s: float,
         *,
         initial_delay_s: float | None = None,
@@ -336,7 +355,7 @@ _refresher_lock = threading.Lock()
 
 
 def start_background_refresher(
-    service: ModelRegistryService,
+    service: RefreshTarget,
     *,
     every_s: float | None = None,
     initial_delay_s: float | None = None,

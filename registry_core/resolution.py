@@ -10,27 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from registry_core.errors import RegistryError
+from registry_core.errors import AuthError, RateLimitedError, RegistryError
 from registry_core.events import DiscoveryRun
 from registry_core.merge import MergeDiff
+from registry_core.provider_table import display_name, enable_hint, key_hint_var
 from registry_core.records import ModelRecord
 
 TIERS: tuple[str, ...] = ("memory", "registry", "api", "snapshot", "catalog")
-
-PROVIDER_NAMES: dict[str, str] = {
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "google": "Google Gemini",
-    "mistral": "Mistral",
-    "groq": "Groq",
-    "openrouter": "OpenRouter",
-    "xai": "xAI",
-    "deepseek": "DeepSeek",
-    "together": "Together AI",
-    "cohere": "Cohere",
-    "azure": "Azure OpenAI",
-    "ollama": "Ollama",
-}
 
 _FIXES: dict[str, str] = {
     "auth": "check {env}",
@@ -39,43 +25,27 @@ _FIXES: dict[str, str] = {
     "rate_limited": "too many requests; it will be retried on the next refresh",
     "unavailable": "the provider could not be reached; it will be retried on the next refresh",
     "malformed": "the provider answered in an unexpected shape; nothing was changed",
-    "config": "set {env} (or the provider's base URL) and try again",
+    "config": "{enable} and try again",
     "unsafe_url": "use an https base URL on a public host, or allow the host explicitly",
     "not_found": "check the provider's base URL",
 }
 
 
-def provider_name(provider_id: str) -> str:
-    """The provider's display name (``OpenAI``), or its id."""
-    return PROVIDER_NAMES.get(provider_id, provider_id)
-
-
 def describe_failure(provider_id: str, error: RegistryError) -> str:
     """A plain-language sentence with the fix, e.g. "the OpenAI key was rejected (401): ..."."""
-    name = provider_name(provider_id)
-    env = f"{provider_id.upper()}_API_KEY"
+    name = display_name(provider_id)
+    env = key_hint_var(provider_id)
     status = f" ({error.status})" if error.status else ""
-    if error.error_class == "auth":
+    if isinstance(error, AuthError):
         head = f"the {name} key was rejected{status}"
-    elif error.error_class == "rate_limited":
+    elif isinstance(error, RateLimitedError):
         head = f"{name} is rate-limiting us{status}"
     else:
         head = f"{name} discovery failed{status}: {error.message}"
-    fix = error.hint or _FIXES.get(error.error_class, "").format(env=env)
+    fix = error.hint or _FIXES.get(error.error_class, "").format(
+        env=env, enable=enable_hint(provider_id)
+    )
     return f"{head}: {fix}" if fix else head
-
-
-def human_age(seconds: float | None) -> str:
-    """``"5 min"``, ``"3 h"``, ``"2 days"``; ``"unknown age"`` for ``None``."""
-    if seconds is None:
-        return "unknown age"
-    if seconds < 90:
-        return f"{max(0, int(seconds))} s"
-    if seconds < 90 * 60:
-        return f"{int(seconds // 60)} min"
-    if seconds < 36 * 3600:
-        return f"{int(seconds // 3600)} h"
-    return f"{int(seconds // 86400)} days"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,6 @@ resolver is tested without a network; :mod:`registry_core.service` wires the rea
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -39,11 +38,28 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from registry_core.cache import ResolutionCache, TTLCache, cache_key, credential_fingerprint
+from registry_core.cache import (
+    LRUMap,
+    ResolutionCache,
+    TTLCache,
+    cache_key,
+    credential_fingerprint,
+)
+from registry_core.cells import human_age
 from registry_core.config import Settings
-from registry_core.errors import RegistryError, StoreWriteError, UnavailableError
+from registry_core.errors import (
+    AuthError,
+    ConfigError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitedError,
+    RegistryError,
+    StoreWriteError,
+    UnavailableError,
+    UnsafeURLError,
+)
 from registry_core.events import DiscoveryRun
-from registry_core.flight import DiscoveryLoop, SingleFlight, run_sync, shared_loop
+from registry_core.flight import DiscoveryLoop, SingleFlight, shared_loop
 from registry_core.merge import (
     MergePolicy,
     credential_label,
@@ -51,35 +67,20 @@ from registry_core.merge import (
     merge_listing,
 )
 from registry_core.plan import PlanOutcome, WritePlan
+from registry_core.provider_table import display_name
 from registry_core.providers.base import Credential, DiscoveredModel, ProgressCallback
+from registry_core.providers.discovery import discover_provider
 from registry_core.records import ModelRecord, utcnow
-from registry_core.resolution import (
-    PROVIDER_NAMES,
-    TIERS,
-    Resolution,
-    RunReport,
-    describe_failure,
-    human_age,
-    provider_name,
-)
+from registry_core.resolution import Resolution, RunReport, describe_failure
 from registry_core.snapshot import SnapshotFile
 from registry_core.stores.base import RegistryStore
 
 __all__ = [
-    "PROVIDER_NAMES",
-    "TIERS",
+    "STORE_DOWN_ERRORS",
     "CatalogFn",
     "DiscoverFn",
-    "DiscoveryLoop",
-    "Resolution",
     "Resolver",
-    "RunReport",
-    "SingleFlight",
-    "describe_failure",
-    "human_age",
     "newest_verification",
-    "provider_name",
-    "run_sync",
 ]
 
 log = logging.getLogger(__name__)
@@ -90,15 +91,14 @@ DiscoverFn = Callable[..., Awaitable[list[DiscoveredModel]] | list[DiscoveredMod
 CatalogFn = Callable[[str], list[ModelRecord]]
 
 
-#: Error classes of a store call that mean the registry cannot be read at all right now.
-STORE_DOWN_CLASSES: tuple[str, ...] = ("unavailable", "rate_limited", "auth", "permission", "quota")
-
-
-def _default_discover() -> DiscoverFn:
-    # imported lazily: the resolver must import (and be tested) without the provider adapters
-    module = importlib.import_module("registry_core.providers")
-    fn: DiscoverFn = module.discover_provider
-    return fn
+#: Errors of a store call that mean the registry cannot be read at all right now.
+STORE_DOWN_ERRORS: tuple[type[RegistryError], ...] = (
+    UnavailableError,
+    RateLimitedError,
+    AuthError,
+    PermissionDeniedError,
+    QuotaExceededError,
+)
 
 
 def _default_catalog() -> CatalogFn:
@@ -156,7 +156,7 @@ class Resolver:
         )
         self._flights = SingleFlight()
         # credential -> cache-key prefix (holds secrets only as dict keys, in this process)
-        self._key_prefixes: dict[tuple[str | None, ...], str] = {}
+        self._key_prefixes: LRUMap[tuple[str | None, ...], str] = LRUMap(256)
         self._loop = loop if loop is not None else shared_loop()
         self._version_lock = threading.Lock()
         self._version = ""
@@ -183,9 +183,9 @@ class Resolver:
         try:
             result = call()
         except RegistryError as exc:
-            if exc.error_class in ("unavailable", "rate_limited"):
+            if isinstance(exc, UnavailableError | RateLimitedError):
                 self._store_broken = (self.monotonic() + self.settings.version_check_s, exc)
-            if exc.error_class in STORE_DOWN_CLASSES:
+            if isinstance(exc, STORE_DOWN_ERRORS):
                 self._store_failure = exc
             raise
         self._store_broken = None
@@ -240,7 +240,7 @@ class Resolver:
 
     def _discovery(self) -> DiscoverFn:
         if self._discover is None:
-            self._discover = _default_discover()
+            self._discover = discover_provider
         return self._discover
 
     def catalog(self, provider_id: str) -> list[ModelRecord]:
@@ -295,9 +295,7 @@ class Resolver:
                     credential.secret, key_secret=self.settings.cache_key_secret
                 ),
             )
-            if len(self._key_prefixes) > 256:
-                self._key_prefixes.clear()
-            self._key_prefixes[ident] = prefix
+            self._key_prefixes.set(ident, prefix)
         return prefix + version
 
     def resolve(
@@ -433,7 +431,7 @@ class Resolver:
                 else "never verified by a listing"
             )
             warnings.append(
-                f"Showing the registry's data for {provider_name(provider_id)} ({when})."
+                f"Showing the registry's data for {display_name(provider_id)} ({when})."
             )
             return Resolution(visible, "registry", age, warnings, version, now, run=run)
         if store_error is not None:
@@ -447,19 +445,19 @@ class Resolver:
             age = self._age(snap_visible)
             saved = human_age((now - snap.saved_at).total_seconds())
             warnings.append(
-                f"Showing the last-known-good snapshot of {provider_name(provider_id)} "
+                f"Showing the last-known-good snapshot of {display_name(provider_id)} "
                 f"(saved {saved} ago)."
             )
             return Resolution(snap_visible, "snapshot", age, warnings, snap.version, now, run=run)
         records = filter_visible(self.catalog(provider_id), label)
         if records:
             warnings.append(
-                f"Showing the bundled reference catalog for {provider_name(provider_id)}: "
+                f"Showing the bundled reference catalog for {display_name(provider_id)}: "
                 "prices and limits, but availability is not verified."
             )
         else:
             warnings.append(
-                f"No data at all for {provider_name(provider_id)}: not in the registry, the "
+                f"No data at all for {display_name(provider_id)}: not in the registry, the "
                 "snapshot or the reference catalog."
             )
         return Resolution(records, "catalog", None, warnings, version, now, run=run)
@@ -595,7 +593,7 @@ class Resolver:
             existing = list(snap.records) if snap else []
             warnings.append(
                 f"The {self.store.name} registry is unreachable ({store_error}); "
-                f"{provider_name(provider_id)}'s listing is shown but not saved."
+                f"{display_name(provider_id)}'s listing is shown but not saved."
             )
         result = merge_listing(
             provider_id,
@@ -691,13 +689,13 @@ class Resolver:
             if applied.conflicts:
                 fields = sum(len(c) for _, _, c in applied.conflicts)
                 warnings.append(
-                    f"{fields} field(s) of {len(applied.conflicts)} {provider_name(provider_id)} "
+                    f"{fields} field(s) of {len(applied.conflicts)} {display_name(provider_id)} "
                     "model(s) changed in the registry while the listing was merged (someone's "
                     "edit); they were kept, and the next refresh merges again."
                 )
             return applied, None
         warnings.append(
-            f"Could not save {provider_name(provider_id)}'s listing to the "
+            f"Could not save {display_name(provider_id)}'s listing to the "
             f"{self.store.name} registry ({error}); it will be retried on the next refresh."
         )
         return None, error
@@ -725,7 +723,11 @@ class Resolver:
             credential=credential.label,
         )
         # a missing key on an interactive read is not a run worth a row every minute
-        quiet = trigger == "user" and error.error_class == "config"
+        quiet = (
+            trigger == "user"
+            and isinstance(error, ConfigError)
+            and not isinstance(error, UnsafeURLError)
+        )
         if self.store.writable and not quiet:
             try:
                 self.guard(lambda: self.store.record_run(run))

@@ -1,14 +1,13 @@
 """The library façade: what the dashboard and any Python service call.
 
->>> from registry_core.service import ModelRegistryService     # doctest: +SKIP
->>> service = ModelRegistryService.from_settings()               # env: keys, store, TTLs
->>> answer = service.get_available_models("openai")               # memory → registry → API
->>> answer.tier, answer.age_s, answer.warnings                    # provenance of the answer
-('registry', 5400.0, [])
->>> service.get_recommended_model("openai", feature="vision").model_id
-'gpt-4o'
->>> service.check_model("openai", "gpt-4-0613").state
-'deprecated'
+An illustration (it needs keys and a registry, so it is not run as a doctest)::
+
+    from registry_core.service import ModelRegistryService
+    service = ModelRegistryService.from_settings()             # env: keys, store, TTLs
+    answer = service.get_available_models("openai")             # memory → registry → API
+    answer.tier, answer.age_s, answer.warnings                  # ('registry', 5400.0, [])
+    service.get_recommended_model("openai", feature="vision").model_id   # 'gpt-4o'
+    service.check_model("openai", "gpt-4-0613").state                    # 'deprecated'
 
 :class:`AIService` keeps the seed's name for the one call most services need, and the module
 functions :func:`get_available_models`, :func:`get_recommended_model` and :func:`check_model` use
@@ -17,7 +16,6 @@ one process-wide service built from the environment.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import uuid
@@ -28,14 +26,16 @@ from typing import Any
 
 from registry_core import advice
 from registry_core.advice import ModelCheck, Recommendation
-from registry_core.cache import ResolutionCache
+from registry_core.cache import LRUMap, ResolutionCache
+from registry_core.cells import cell
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, NotFoundError, RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent, make_event_key
 from registry_core.lifecycle import today_utc
-from registry_core.merge import cell
 from registry_core.plan import RowWrite, WritePlan, journal_events, row_cells, row_write
+from registry_core.provider_table import enable_hint
 from registry_core.providers.base import Credential, ProgressCallback
+from registry_core.providers.credentials import credentials_from_env
 from registry_core.records import (
     COST_PER_1K,
     DEPRECATION_DATE,
@@ -55,15 +55,11 @@ from registry_core.records import (
     parse_row,
     utcnow,
 )
-from registry_core.resolver import (
-    CatalogFn,
-    DiscoverFn,
-    Resolution,
-    Resolver,
-    RunReport,
-    describe_failure,
-)
+from registry_core.refresh import start_background_refresher
+from registry_core.resolution import Resolution, RunReport, describe_failure
+from registry_core.resolver import CatalogFn, DiscoverFn, Resolver
 from registry_core.stores.base import RegistryStore, StoreHealth
+from registry_core.stores.factory import open_store
 
 log = logging.getLogger(__name__)
 
@@ -115,32 +111,6 @@ def _edit_event_keys(
     return keys
 
 
-def _open_store(settings: Settings) -> RegistryStore:
-    try:
-        factory = importlib.import_module("registry_core.stores.factory")
-    except ModuleNotFoundError:
-        from registry_core.stores.sqlite import SQLiteStore
-
-        return SQLiteStore(settings.db_path)
-    store: RegistryStore = factory.open_store(settings)
-    return store
-
-
-def _env_credentials(settings: Settings) -> list[Credential]:
-    """Configured credentials: the providers package's reader, or ``<PROVIDER>_API_KEY``."""
-    try:
-        providers = importlib.import_module("registry_core.providers")
-        reader = providers.credentials_from_env
-    except (ModuleNotFoundError, AttributeError):
-        return [
-            Credential(p, "default", secret=settings.env[f"{p.upper()}_API_KEY"])
-            for p in settings.providers
-            if settings.env.get(f"{p.upper()}_API_KEY")
-        ]
-    found: list[Credential] = list(reader(settings.env))
-    return found
-
-
 class ModelRegistryService:
     """The registry for one process: resolver, store and settings, behind plain methods."""
 
@@ -155,10 +125,10 @@ class ModelRegistryService:
         self.store = store
         self.settings = settings
         self.resolver = resolver
-        self._credentials_fn = credentials or (lambda: _env_credentials(settings))
+        self._credentials_fn = credentials or (lambda: credentials_from_env(settings.env))
         self._credentials: list[Credential] | None = None
         # (provider, key, base URL, name) -> (credential, primary); keys only as dict keys
-        self._resolved: dict[tuple[str | None, ...], tuple[Credential, bool]] = {}
+        self._resolved: LRUMap[tuple[str | None, ...], tuple[Credential, bool]] = LRUMap(256)
 
     @classmethod
     def from_settings(
@@ -177,7 +147,7 @@ class ModelRegistryService:
         Every collaborator can be injected; the defaults import the real ones lazily.
         """
         settings = settings or Settings.from_env()
-        store = store if store is not None else _open_store(settings)
+        store = store if store is not None else open_store(settings)
         resolver = Resolver(
             store,
             settings=settings,
@@ -269,9 +239,7 @@ class ModelRegistryService:
         if known is None:
             credential = self._credential(provider_id, api_key, base_url, credential_name)
             known = (credential, self._is_primary(provider_id, credential.name))
-            if len(self._resolved) > 256:
-                self._resolved.clear()
-            self._resolved[ident] = known
+            self._resolved.set(ident, known)
         return self.resolver.resolve(known[0], force=force_refresh, primary=known[1])
 
     def get_recommended_model(
@@ -357,7 +325,7 @@ class ModelRegistryService:
                 error = ConfigError(
                     f"no credential is configured for {provider_id}",
                     provider=provider_id,
-                    hint=f"set {provider_id.upper()}_API_KEY",
+                    hint=enable_hint(provider_id),
                 )
                 groups.append(
                     RunReport(
@@ -602,8 +570,6 @@ class ModelRegistryService:
 
     def start_refresher(self) -> bool:
         """Start the in-process refresher if ``REGISTRY_REFRESH_EVERY`` is set (once per process)."""
-        from registry_core.refresh import start_background_refresher
-
         return start_background_refresher(self)
 
 

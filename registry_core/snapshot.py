@@ -30,7 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from registry_core.records import ModelRecord, format_datetime, record_from_dict
+from registry_core.cells import format_datetime, parse_instant
+from registry_core.records import ModelRecord, record_from_dict
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +59,6 @@ class ProviderSnapshot:
     saved_at: datetime
     version: str
     records: tuple[ModelRecord, ...]
-
-
-def _parse_moment(text: Any) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class SnapshotFile:
@@ -180,7 +171,7 @@ class SnapshotFile:
             entry = self._read_raw().get(provider_id)
         if not isinstance(entry, dict):
             return None
-        saved_at = _parse_moment(entry.get("saved_at"))
+        saved_at = parse_instant(entry.get("saved_at"))
         rows = entry.get("records")
         if saved_at is None or not isinstance(rows, list):
             return None

@@ -213,7 +213,7 @@ def test_default_order_puts_recommended_and_sort_order_first() -> None:
         (
             RegistryFilter(providers=("openai", "anthropic", "google")),
             3,
-            "3 models from OpenAI, Anthropic and Google",
+            "3 models from OpenAI, Anthropic and Google Gemini",
         ),
         (RegistryFilter(providers=("acme",)), 2, "2 models from acme"),
         (RegistryFilter(statuses=("deprecated",)), 4, "4 deprecated models"),

@@ -41,7 +41,9 @@ import streamlit as st
 from pages._ui import banner, safe
 from pages._ui.secrets_files import secrets_problem
 from registry_core.access import ANONYMOUS, EDITORS_KEY, is_editor, parse_editors
-from registry_core.config import Settings
+from registry_core.cache import LRUMap
+from registry_core.cells import data_age
+from registry_core.config import Settings, cache_ttl_or_default
 from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.filters import (
@@ -63,7 +65,7 @@ from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS, ModelRecord
 
 log = logging.getLogger("registry.dashboard")
 
-CACHE_TTL_S = 3600
+CACHE_TTL_S = cache_ttl_or_default(os.environ)  # REGISTRY_CACHE_TTL, like the resolver's cache
 CACHE_MAX_ENTRIES = 64
 
 APP_PATH = Path(__file__).resolve().parents[2] / "app.py"
@@ -189,7 +191,7 @@ _SERVICES: dict[str, Any] = {}
 _SERVICES_LOCK = threading.Lock()
 
 #: Parsed settings by fingerprint: every rerun reads the same environment and secrets.
-_SETTINGS: dict[str, Settings] = {}
+_SETTINGS: LRUMap[str, Settings] = LRUMap(16)
 
 #: How a service is built from settings; tests swap in one with a fake discovery.
 SERVICE_FACTORY: Callable[[Settings], Any] | None = None
@@ -254,9 +256,7 @@ def boot() -> Boot:
             settings = Settings.from_env(os.environ, secrets=flat)
         except Exception as exc:
             return Boot(error=f"The configuration is invalid: {_describe_failure(exc)}")
-        if len(_SETTINGS) >= 16:
-            _SETTINGS.clear()
-        _SETTINGS[fingerprint] = settings
+        _SETTINGS.set(fingerprint, settings)
     try:
         service = _service(fingerprint, settings)
     except Exception as exc:
@@ -759,19 +759,6 @@ def current_filter() -> RegistryFilter:
     )
 
 
-def human_age(seconds: float | None) -> str:
-    """``"just now"``, ``"5 min old"``, ``"3 h old"``, ``"2 days old"``; ``None``: never verified."""
-    if seconds is None:
-        return "not verified yet"
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min old"
-    if seconds < 2 * 86400:
-        return f"{int(seconds // 3600)} h old"
-    return f"{int(seconds // 86400)} days old"
-
-
 def store_label(b: Boot) -> str:
     if b.settings is not None and b.settings.airtable.enabled:
         return f"Airtable ({b.settings.airtable.mode})"
@@ -793,7 +780,7 @@ def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
         safe.md(
             "Store: **{}** · data {} · served from {}",
             store_label(b),
-            human_age(view.age_s()),
+            data_age(view.age_s()),
             banner.served_label(b, view.tier),
         )
     )

@@ -1,9 +1,10 @@
 """Provider discovery: list, validate, normalise and enrich models from twelve AI providers.
 
 One adapter module per provider (``openai``, ``anthropic``, ``google`` …, ``openai_compatible``
-for any OpenAI-style server). Each is a function of an injected ``httpx.AsyncClient``, a
-:class:`Credential` and a base URL. Use :func:`discover_provider` / :func:`discover_many`;
-credentials come from :func:`credentials_from_env`.
+for any OpenAI-style server), following the protocol in :mod:`registry_core.providers.base`;
+its identity (name, variables, docs link) is its row of :mod:`registry_core.provider_table`.
+Use :func:`discover_provider` / :func:`discover_many` (an injected ``httpx.AsyncClient`` is
+optional); credentials come from :func:`credentials_from_env`.
 
 >>> sorted(PROVIDERS)[:3]
 ['anthropic', 'azure', 'cohere']
@@ -12,7 +13,7 @@ credentials come from :func:`credentials_from_env`.
 from __future__ import annotations
 
 from registry_core.http import HTTPPolicy
-from registry_core.providers._common import ProviderSpec
+from registry_core.provider_table import ProviderSpec
 from registry_core.providers._registry import MODULES, PROVIDERS, module_for
 from registry_core.providers.base import (
     Credential,

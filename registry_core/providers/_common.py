@@ -17,27 +17,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from registry_core import records as R
+from registry_core.cells import parse_iso
 from registry_core.errors import MalformedResponseError
 from registry_core.http import ProviderHTTP, join_url
 from registry_core.ids import checked_id
+from registry_core.provider_table import ProviderSpec
 from registry_core.providers.base import Credential, DiscoveredModel
 
 log = logging.getLogger("registry_core.providers")
-
-
-@dataclass(frozen=True)
-class ProviderSpec:
-    """What the registry knows about a provider before calling it."""
-
-    id: str
-    display_name: str
-    key_env: tuple[str, ...]  # env vars for the key, first found wins
-    base_url_env: tuple[str, ...]  # env vars that override the base URL
-    default_base_url: str | None
-    key_required: bool = True
-    has_retrieve: bool = False  # validate="retrieve" makes a free per-model call
-    has_probe: bool = True  # validate="probe" can send a 1-token chat request
-    docs_url: str = ""
 
 
 class ItemError(ValueError):
@@ -189,7 +176,10 @@ def date_from_text(value: Any, *, allow_future: bool = True) -> date | None:
         if len(text) == 10:
             parsed = date.fromisoformat(text)
         else:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+            moment = parse_iso(text)
+            if moment is None:
+                raise ValueError(text)
+            parsed = moment.date()
     except ValueError:
         match = re.match(r"(\d{4}-\d{2}-\d{2})", text)
         if not match:

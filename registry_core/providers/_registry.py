@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from registry_core.errors import ConfigError
+from registry_core.provider_table import ProviderSpec
 from registry_core.providers import (
     anthropic,
     azure,
@@ -22,13 +23,17 @@ from registry_core.providers import (
     together,
     xai,
 )
-from registry_core.providers._common import Context, ProviderSpec
+from registry_core.providers._common import Context
 from registry_core.providers.base import Credential, DiscoveredModel
 
 
 class ProviderModule(Protocol):
-    """What every adapter module defines (``retrieve``, ``retrieve_all``, ``probe_request``
-    are optional and looked up with ``getattr``)."""
+    """What discovery calls on every adapter module (see :mod:`registry_core.providers.base`).
+
+    ``retrieve``, ``retrieve_all`` and ``probe_request`` are optional and looked up with
+    ``getattr``; the provider table's ``can_retrieve`` / ``can_probe`` say which modules have
+    them (a test keeps the two in step).
+    """
 
     SPEC: ProviderSpec
 

@@ -10,15 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     build_model,
     date_from_text,
     expect_list,
     flag,
-    make_context,
     paginate,
     parse_items,
     to_int,
@@ -26,15 +25,7 @@ from registry_core.providers._common import (
 )
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="anthropic",
-    display_name="Anthropic",
-    key_env=("ANTHROPIC_API_KEY",),
-    base_url_env=("ANTHROPIC_BASE_URL",),
-    default_base_url="https://api.anthropic.com",
-    has_retrieve=True,
-    docs_url="https://docs.anthropic.com/en/api/models-list",
-)
+SPEC = spec_for("anthropic")
 API_VERSION = "2023-06-01"
 PAGE_SIZE = 1000
 
@@ -95,9 +86,3 @@ def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
         "max_tokens": 1,
         "messages": [{"role": "user", "content": "Hi"}],
     }
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

@@ -14,27 +14,18 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     build_model,
     date_from_unix,
-    make_context,
     sub,
 )
 from registry_core.providers._openai_like import fetch_data_list
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="azure",
-    display_name="Azure OpenAI",
-    key_env=("AZURE_OPENAI_API_KEY",),
-    base_url_env=("AZURE_OPENAI_ENDPOINT",),
-    default_base_url=None,
-    has_probe=False,
-    docs_url="https://learn.microsoft.com/azure/ai-services/openai/reference",
-)
+SPEC = spec_for("azure")
 API_VERSION = "2024-10-21"
 
 
@@ -78,9 +69,3 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
     return await fetch_data_list(
         ctx, "/openai/models", parse_model, params={"api-version": version}
     )
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

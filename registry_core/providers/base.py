@@ -1,12 +1,22 @@
 """What every provider adapter returns: the discovered-model shape, and discovery progress.
 
-An adapter is a module in this package with an async function::
+An adapter is a module in this package that :func:`~registry_core.providers.discover_provider`
+calls through exactly these names (the protocol is
+:class:`registry_core.providers._registry.ProviderModule`)::
 
-    async def list_models(client: httpx.AsyncClient, credential: Credential,
-                          base_url: str | None = None) -> list[DiscoveredModel]
+    SPEC: ProviderSpec                                   # its row of registry_core.provider_table
+    def headers(credential: Credential) -> dict[str, str]
+    def parse_model(item: Mapping[str, Any]) -> DiscoveredModel   # pure, tested with tables
+    async def fetch_models(ctx: Context) -> list[DiscoveredModel]  # the only I/O
 
-It raises a :class:`registry_core.errors.RegistryError` subclass for a failed listing (never a
-partial list) and skips, with a warning, only single items that lack an id.
+and, where the provider allows it (``SPEC.can_retrieve`` / ``SPEC.can_probe`` say so)::
+
+    async def retrieve(ctx: Context, model_id: str) -> None          # validate="retrieve"
+    async def retrieve_all(ctx: Context) -> set[str]                 # validate="retrieve", one call
+    def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]  # validate="probe"
+
+``fetch_models`` raises a :class:`registry_core.errors.RegistryError` subclass for a failed
+listing (never a partial list) and skips, with a warning, only single items that lack an id.
 """
 
 from __future__ import annotations

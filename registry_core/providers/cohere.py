@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
     expect_list,
-    make_context,
     paginate,
     parse_items,
     strings,
@@ -25,14 +24,7 @@ from registry_core.providers._common import (
 )
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="cohere",
-    display_name="Cohere",
-    key_env=("CO_API_KEY", "COHERE_API_KEY"),
-    base_url_env=("CO_API_URL", "COHERE_BASE_URL"),
-    default_base_url="https://api.cohere.com",
-    docs_url="https://docs.cohere.com/v1/reference/list-models",
-)
+SPEC = spec_for("cohere")
 PAGE_SIZE = 1000
 
 
@@ -82,9 +74,3 @@ def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
         "messages": [{"role": "user", "content": "Hi"}],
         "max_tokens": 1,
     }
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry_core.errors import ConfigError
-from registry_core.providers._common import ProviderSpec
+from registry_core.provider_table import ProviderSpec
 from registry_core.providers.base import Credential
 
 _NAMED = re.compile(r"^REGISTRY_(CREDENTIAL|BASE_URL)__([A-Z0-9_]+?)__([A-Za-z0-9_-]+)$", re.I)
@@ -70,17 +70,10 @@ def _first(env: Mapping[str, str], names: tuple[str, ...]) -> str | None:
 
 def _extra(spec: ProviderSpec, env: Mapping[str, str]) -> dict[str, str]:
     extra: dict[str, str] = {}
-    if spec.id == "azure":
-        version = _first(env, ("AZURE_OPENAI_API_VERSION", "OPENAI_API_VERSION"))
-        if version:
-            extra["api_version"] = version
-    if spec.id == "openai":
-        org = _first(env, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
-        project = _first(env, ("OPENAI_PROJECT_ID",))
-        if org:
-            extra["organization"] = org
-        if project:
-            extra["project"] = project
+    for name, names in spec.settings_env:
+        value = _first(env, names)
+        if value:
+            extra[name] = value
     return extra
 
 
@@ -107,11 +100,12 @@ def credentials_from_env(env: Mapping[str, Any]) -> list[Credential]:
     for spec in PROVIDERS.values():
         key = _first(flat, spec.key_env)
         base = _base(spec, _first(flat, spec.base_url_env))
-        configured = key is not None if spec.key_required else bool(base or key)
-        if spec.id == "ollama":
-            configured = base is not None  # OLLAMA_API_KEY alone does not say where
-        if spec.id == "azure":
-            configured = bool(key or base)
+        # what the provider table says enables it; a key without the base URL it needs is
+        # kept too, so discovery says which variable is missing (OLLAMA_API_KEY alone is not:
+        # Ollama is enabled by OLLAMA_HOST)
+        configured = any(flat.get(v) for v in spec.enable_vars) or (
+            key is not None and spec.default_base_url is None
+        )
         if configured:
             cred = Credential(spec.id, "default", key, base, _extra(spec, flat))
             found[cred.label] = cred

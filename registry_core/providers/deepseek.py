@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
-    make_context,
     strings,
     to_int,
     to_text,
@@ -23,14 +22,7 @@ from registry_core.providers._common import (
 from registry_core.providers._openai_like import chat_payload, fetch_data_list
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="deepseek",
-    display_name="DeepSeek",
-    key_env=("DEEPSEEK_API_KEY",),
-    base_url_env=("DEEPSEEK_BASE_URL",),
-    default_base_url="https://api.deepseek.com",
-    docs_url="https://api-docs.deepseek.com/api/list-models",
-)
+SPEC = spec_for("deepseek")
 
 
 def headers(credential: Credential) -> dict[str, str]:
@@ -65,9 +57,3 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
 
 def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
     return ctx.url("/chat/completions"), chat_payload(model_id)
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

@@ -23,7 +23,6 @@ import asyncio
 import logging
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -31,7 +30,9 @@ from typing import Any, TypeVar
 import httpx
 
 from registry_core import records as R
+from registry_core.cells import format_datetime
 from registry_core.errors import ConfigError, RegistryError, UnavailableError
+from registry_core.flight import run_sync
 from registry_core.http import HTTPPolicy, make_client, redact, scrub
 from registry_core.ids import checked_id
 from registry_core.providers._common import Context, key_env_name, make_context
@@ -43,7 +44,7 @@ from registry_core.providers.base import (
     ProgressCallback,
     ProgressEvent,
 )
-from registry_core.records import format_datetime, utcnow
+from registry_core.records import utcnow
 
 log = logging.getLogger("registry_core.providers")
 
@@ -297,7 +298,7 @@ async def _validate(
 
 
 def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
-    """Fill what the provider did not report from the bundled catalog (if that module exists)."""
+    """Fill what the provider did not report from the bundled catalog."""
     from registry_core import enrich as enrich_module
     from registry_core.catalog import load_catalog
     from registry_core.kinds import features_for_kind
@@ -469,26 +470,13 @@ async def discover_many(
     return out
 
 
-def _run(factory: Callable[[], Awaitable[T]]) -> T:
-    async def main() -> T:
-        return await factory()
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(main())
-    # called from inside a running loop (a notebook, an async app): run on a fresh thread
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="discover") as pool:
-        return pool.submit(asyncio.run, main()).result()
-
-
 def discover_sync(credential: Credential, **kwargs: Any) -> list[DiscoveredModel]:
     """:func:`discover_provider` for synchronous code (any thread)."""
-    return _run(lambda: discover_provider(credential, **kwargs))
+    return run_sync(discover_provider(credential, **kwargs))
 
 
 def discover_many_sync(
     credentials: Sequence[Credential], **kwargs: Any
 ) -> dict[str, list[DiscoveredModel] | RegistryError]:
     """:func:`discover_many` for synchronous code (any thread)."""
-    return _run(lambda: discover_many(credentials, **kwargs))
+    return run_sync(discover_many(credentials, **kwargs))

@@ -11,13 +11,12 @@ from typing import Any
 from urllib.parse import quote
 
 from registry_core import records as R
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     build_model,
     expect_list,
-    make_context,
     paginate,
     parse_items,
     preview_hint,
@@ -27,15 +26,7 @@ from registry_core.providers._common import (
 )
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="google",
-    display_name="Google Gemini",
-    key_env=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-    base_url_env=("GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"),
-    default_base_url="https://generativelanguage.googleapis.com/v1beta",
-    has_retrieve=True,
-    docs_url="https://ai.google.dev/api/models",
-)
+SPEC = spec_for("google")
 PAGE_SIZE = 1000
 _CHAT_METHODS = {"generateContent", "streamGenerateContent"}
 _EMBED_METHODS = {"embedContent", "batchEmbedContents", "asyncBatchEmbedContent"}
@@ -102,9 +93,3 @@ def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
         "contents": [{"role": "user", "parts": [{"text": "Hi"}]}],
         "generationConfig": {"maxOutputTokens": 1},
     }
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

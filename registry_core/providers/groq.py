@@ -9,28 +9,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry_core import records as R
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
     date_from_unix,
-    make_context,
     preview_hint,
     to_int,
 )
 from registry_core.providers._openai_like import chat_payload, fetch_data_list
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="groq",
-    display_name="Groq",
-    key_env=("GROQ_API_KEY",),
-    base_url_env=("GROQ_BASE_URL",),
-    default_base_url="https://api.groq.com/openai/v1",
-    docs_url="https://console.groq.com/docs/api-reference#models",
-)
+SPEC = spec_for("groq")
 
 
 def headers(credential: Credential) -> dict[str, str]:
@@ -62,9 +54,3 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
 
 def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
     return ctx.url("/chat/completions"), chat_payload(model_id)
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

@@ -11,30 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
     date_from_text,
     flag,
     id_looks_like_embeddings,
-    make_context,
     to_int,
     to_text,
 )
 from registry_core.providers._openai_like import chat_payload, fetch_data_list
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="mistral",
-    display_name="Mistral",
-    key_env=("MISTRAL_API_KEY",),
-    base_url_env=("MISTRAL_BASE_URL",),
-    default_base_url="https://api.mistral.ai",
-    docs_url="https://docs.mistral.ai/api/#tag/models",
-)
+SPEC = spec_for("mistral")
 
 
 def headers(credential: Credential) -> dict[str, str]:
@@ -75,9 +67,3 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
 
 def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
     return ctx.url("/v1/chat/completions"), chat_payload(model_id)
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

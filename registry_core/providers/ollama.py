@@ -14,29 +14,20 @@ from dataclasses import replace
 from typing import Any
 
 from registry_core.errors import NotFoundError, RegistryError
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
     expect_list,
-    make_context,
     parse_items,
     strings,
     to_int,
 )
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="ollama",
-    display_name="Ollama",
-    key_env=("OLLAMA_API_KEY",),
-    base_url_env=("OLLAMA_HOST",),
-    default_base_url="http://127.0.0.1:11434",
-    key_required=False,
-    docs_url="https://docs.ollama.com/api/tags",
-)
+SPEC = spec_for("ollama")
 
 
 def headers(credential: Credential) -> dict[str, str]:
@@ -117,9 +108,3 @@ def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
         "stream": False,
         "options": {"num_predict": 1},
     }
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

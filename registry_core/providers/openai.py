@@ -11,29 +11,20 @@ from typing import Any
 from urllib.parse import quote
 
 from registry_core import records as R
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
     date_from_text,
     date_from_unix,
-    make_context,
     preview_hint,
 )
 from registry_core.providers._openai_like import chat_payload, fetch_data_list, link_dated_aliases
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="openai",
-    display_name="OpenAI",
-    key_env=("OPENAI_API_KEY",),
-    base_url_env=("OPENAI_BASE_URL",),
-    default_base_url="https://api.openai.com/v1",
-    has_retrieve=True,
-    docs_url="https://platform.openai.com/docs/api-reference/models/list",
-)
+SPEC = spec_for("openai")
 
 
 def headers(credential: Credential) -> dict[str, str]:
@@ -75,9 +66,3 @@ def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
     return ctx.url("/chat/completions"), chat_payload(
         model_id, max_tokens_key="max_completion_tokens"
     )
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

@@ -11,27 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
-    make_context,
     to_int,
 )
 from registry_core.providers._openai_like import chat_payload, fetch_data_list
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="openai_compatible",
-    display_name="OpenAI-compatible server",
-    key_env=("OPENAI_COMPATIBLE_API_KEY",),
-    base_url_env=("OPENAI_COMPATIBLE_BASE_URL",),
-    default_base_url=None,
-    key_required=False,
-    docs_url="https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html",
-)
+SPEC = spec_for("openai_compatible")
 
 
 def headers(credential: Credential) -> dict[str, str]:
@@ -65,9 +56,3 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
 
 def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
     return ctx.url("/chat/completions"), chat_payload(model_id)
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

@@ -16,16 +16,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
     date_from_text,
     date_from_unix,
     expect_list,
-    make_context,
     paginate,
     parse_items,
     per_1k,
@@ -37,16 +36,7 @@ from registry_core.providers._common import (
 from registry_core.providers._openai_like import chat_payload
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="openrouter",
-    display_name="OpenRouter",
-    key_env=("OPENROUTER_API_KEY",),
-    base_url_env=("OPENROUTER_BASE_URL",),
-    default_base_url="https://openrouter.ai/api/v1",
-    key_required=False,
-    has_retrieve=True,
-    docs_url="https://openrouter.ai/docs/api-reference/models/get-models",
-)
+SPEC = spec_for("openrouter")
 PAGE_SIZE = 1000
 
 
@@ -147,9 +137,3 @@ async def retrieve_all(ctx: Context) -> set[str]:
 
 def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
     return ctx.url("/chat/completions"), chat_payload(model_id)
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

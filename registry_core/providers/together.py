@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
     date_from_unix,
     expect_list,
-    make_context,
     parse_items,
     per_1k,
     sub,
@@ -27,14 +26,7 @@ from registry_core.providers._common import (
 from registry_core.providers._openai_like import chat_payload
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="together",
-    display_name="Together AI",
-    key_env=("TOGETHER_API_KEY",),
-    base_url_env=("TOGETHER_BASE_URL",),
-    default_base_url="https://api.together.ai/v1",
-    docs_url="https://docs.together.ai/reference/models-1",
-)
+SPEC = spec_for("together")
 _CHAT_TYPES = {"chat", "language", "code"}
 
 
@@ -81,9 +73,3 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
 
 def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
     return ctx.url("/chat/completions"), chat_payload(model_id)
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

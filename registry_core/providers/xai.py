@@ -17,15 +17,14 @@ from typing import Any
 
 from registry_core import records as R
 from registry_core.errors import MalformedResponseError, NotFoundError, RegistryError
+from registry_core.provider_table import spec_for
 from registry_core.providers._common import (
     Context,
     Features,
-    ProviderSpec,
     bearer,
     build_model,
     date_from_unix,
     expect_list,
-    make_context,
     parse_items,
     per_1k,
     strings,
@@ -33,14 +32,7 @@ from registry_core.providers._common import (
 from registry_core.providers._openai_like import chat_payload, fetch_data_list
 from registry_core.providers.base import Credential, DiscoveredModel
 
-SPEC = ProviderSpec(
-    id="xai",
-    display_name="xAI",
-    key_env=("XAI_API_KEY",),
-    base_url_env=("XAI_BASE_URL",),
-    default_base_url="https://api.x.ai/v1",
-    docs_url="https://docs.x.ai/docs/api-reference#list-language-models",
-)
+SPEC = spec_for("xai")
 CENTS_PER_100M = 100 * 100_000_000  # price unit → "per N tokens" in USD: cents / (100 * 1e8)
 
 
@@ -135,9 +127,3 @@ async def fetch_models(ctx: Context) -> list[DiscoveredModel]:
 
 def probe_request(ctx: Context, model_id: str) -> tuple[str, dict[str, Any]]:
     return ctx.url("/chat/completions"), chat_payload(model_id)
-
-
-async def list_models(
-    client: Any, credential: Credential, base_url: str | None = None
-) -> list[DiscoveredModel]:
-    return await fetch_models(make_context(SPEC, headers(credential), client, credential, base_url))

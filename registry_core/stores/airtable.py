@@ -46,8 +46,20 @@ from pyairtable import Table
 
 from registry_core import records as R
 from registry_core.airtable_setup import plan_for_schema
+from registry_core.cells import as_utc, format_datetime
 from registry_core.config import AirtableSettings
-from registry_core.errors import ConfigError, RegistryError, SchemaMismatchError
+from registry_core.errors import (
+    AuthError,
+    ConfigError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitedError,
+    RecordGoneError,
+    RegistryError,
+    SchemaMismatchError,
+    UnavailableError,
+)
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.plan import (
     PlanOutcome,
@@ -79,7 +91,7 @@ BATCH_SIZE = 10  # Airtable's per-request record limit
 PAGE_SIZE = 100  # Airtable's largest page
 KEY_FIELDS = [R.PROVIDER_ID, R.MODEL_ID]
 #: Failures that mean Airtable cannot be used at all right now (health stops at the first).
-_OUTAGE = frozenset({"unavailable", "auth", "rate_limited", "quota"})
+_OUTAGE = (UnavailableError, AuthError, RateLimitedError, QuotaExceededError)
 
 
 def _registry_fields(names: Sequence[str]) -> list[str]:
@@ -366,9 +378,7 @@ class AirtableStore:
         typecast = C.needs_typecast(r for r, _, _ in batch)
         try:
             answer = self._upsert(self._models, payload, KEY_FIELDS, typecast, what)
-        except RegistryError as exc:
-            if "ROW_DOES_NOT_EXIST" not in str(exc):
-                raise
+        except RecordGoneError:
             # someone deleted a row since we read it: write it again by key, as a new row
             again = [{"fields": C.cells_to_write(record, None)} for record, _, _ in batch]
             absent_now = set(self._missing_fields)
@@ -571,7 +581,7 @@ class AirtableStore:
         events: list[tuple[datetime, str, HistoryEvent]] = []
         for row in rows:
             event = C.fields_to_event(str(row.get("id")), row.get("fields") or {})
-            if event is None or (since is not None and event.at < C.as_utc(since)):
+            if event is None or (since is not None and event.at < as_utc(since)):
                 continue
             events.append((event.at, str(row.get("createdTime") or ""), event))
         events.sort(key=lambda item: (item[0], item[1]))
@@ -626,7 +636,7 @@ class AirtableStore:
         fields = {
             S.RUN_ID: S.VERSION_MARKER_RUN_ID,
             S.RUN_PROVIDER_ID: "registry",
-            S.RUN_STARTED_AT: R.format_datetime(now),
+            S.RUN_STARTED_AT: format_datetime(now),
             S.RUN_MESSAGE: token,
         }
         what = f"the version marker in {self.table_names['runs']!r}"
@@ -729,7 +739,7 @@ class AirtableStore:
                         self._runs.batch_update(list(batch))
                 except RegistryError as exc:
                     # the row went (another host cleaned it up): the lease is free either way
-                    if exc.error_class != "not_found" and "ROW_DOES_NOT_EXIST" not in str(exc):
+                    if not isinstance(exc, NotFoundError):  # RecordGoneError is one
                         raise
         else:
             doomed.extend(rid for rid in rows.values() if rid)
@@ -758,7 +768,7 @@ class AirtableStore:
         try:
             drift = self._schema_drift()
         except RegistryError as exc:
-            if exc.error_class in _OUTAGE:  # one timeout is enough to say so
+            if isinstance(exc, _OUTAGE):  # one timeout is enough to say so
                 return StoreHealth(
                     name=self.name,
                     location=self.location,
@@ -771,7 +781,7 @@ class AirtableStore:
             drift = None
             unchecked = (
                 "the token cannot read the base schema (add the schema.bases:read scope)"
-                if exc.error_class == "permission"
+                if isinstance(exc, PermissionDeniedError)
                 else str(exc)
             )
         except Exception as exc:  # health never raises
@@ -808,12 +818,14 @@ class AirtableStore:
                 fix = SETUP_COMMAND
             except RegistryError as exc:
                 problems.append(str(exc))
-                if exc.error_class in _OUTAGE:
+                if isinstance(exc, _OUTAGE):
                     reachable = False
                     fix = fix or exc.hint
                     break
                 schema_ok = False
-                fix = SETUP_COMMAND if exc.error_class in ("permission", "not_found") else fix
+                fix = (
+                    SETUP_COMMAND if isinstance(exc, PermissionDeniedError | NotFoundError) else fix
+                )
             except Exception as exc:  # health never raises
                 problems.append(f"table {name!r}: {type(exc).__name__}")
                 reachable = False

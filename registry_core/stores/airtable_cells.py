@@ -7,21 +7,20 @@ Model rows are never parsed here: they go through :func:`registry_core.records.p
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pyairtable import formulas as F
 
 from registry_core import records as R
+from registry_core.cells import as_utc, is_empty_cell
+from registry_core.codecs import event_from_row, event_to_row, run_from_json, run_to_json
 from registry_core.errors import RegistryError
 from registry_core.events import DiscoveryRun, HistoryEvent
-from registry_core.records import ModelRecord, format_datetime, is_empty_cell
+from registry_core.records import ModelRecord
 from registry_core.stores import airtable_schema as S
 from registry_core.stores.airtable_lease import not_a_lease
-
-log = logging.getLogger(__name__)
 
 #: Keys an event-existence lookup puts in one formula (~40 characters each; far below the
 #: 16,000-character URL limit, and pyairtable switches to POST /listRecords past it anyway).
@@ -190,8 +189,33 @@ def version_formula() -> str:
     return str(F.EQ(F.Field(S.RUN_ID), S.VERSION_MARKER_RUN_ID))
 
 
-def as_utc(value: datetime) -> datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+#: Airtable's field names for the columns of the shared row codecs (registry_core.codecs).
+EVENT_FIELDS: dict[str, str] = {
+    "event_key": S.EVENT_KEY,
+    "provider_id": S.EVENT_PROVIDER_ID,
+    "model_id": S.EVENT_MODEL_ID,
+    "kind": S.EVENT_KIND,
+    "at": S.EVENT_AT,
+    "run_id": S.EVENT_RUN_ID,
+    "source": S.EVENT_SOURCE,
+    "actor": S.EVENT_ACTOR,
+    "detail": S.EVENT_DETAIL,
+}
+RUN_FIELDS: dict[str, str] = {
+    "run_id": S.RUN_ID,
+    "provider_id": S.RUN_PROVIDER_ID,
+    "trigger": S.RUN_TRIGGER,
+    "started_at": S.RUN_STARTED_AT,
+    "duration_s": S.RUN_DURATION,
+    "models_seen": S.RUN_MODELS_SEEN,
+    "added": S.RUN_ADDED,
+    "removed": S.RUN_REMOVED,
+    "changed": S.RUN_CHANGED,
+    "outcome": S.RUN_OUTCOME,
+    "error_class": S.RUN_ERROR_CLASS,
+    "message": S.RUN_MESSAGE,
+    "credential": S.RUN_CREDENTIAL,
+}
 
 
 # --- history events --------------------------------------------------------------------------
@@ -199,84 +223,12 @@ def as_utc(value: datetime) -> datetime:
 
 def event_to_fields(event: HistoryEvent) -> dict[str, Any]:
     """A history event as cells of the history table."""
-    return {
-        S.EVENT_KEY: event.event_key,
-        S.EVENT_PROVIDER_ID: event.provider_id,
-        S.EVENT_MODEL_ID: event.model_id,
-        S.EVENT_KIND: event.kind,
-        S.EVENT_AT: format_datetime(event.at),
-        S.EVENT_RUN_ID: event.run_id,
-        S.EVENT_SOURCE: event.source,
-        S.EVENT_ACTOR: event.actor,
-        S.EVENT_DETAIL: json.dumps(
-            event.detail, sort_keys=True, default=str, ensure_ascii=False, allow_nan=False
-        )
-        if event.detail
-        else None,
-    }
-
-
-def _text(cells: Mapping[str, Any], name: str) -> str | None:
-    value = cells.get(name)
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    if value is None or value == "":
-        return None
-    return str(value).strip() or None
-
-
-def _moment(cells: Mapping[str, Any], name: str) -> datetime | None:
-    text = _text(cells, name)
-    if text is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return as_utc(parsed)
-
-
-def _number(cells: Mapping[str, Any], name: str, default: float = 0.0) -> float:
-    value = cells.get(name)
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value).strip()) if value is not None else default
-    except ValueError:
-        return default
+    return {EVENT_FIELDS[k]: v for k, v in event_to_row(event).items()}
 
 
 def fields_to_event(row_ref: str, cells: Mapping[str, Any]) -> HistoryEvent | None:
     """A history row back to an event; ``None`` (logged) when a person broke a required cell."""
-    key = _text(cells, S.EVENT_KEY)
-    provider = _text(cells, S.EVENT_PROVIDER_ID)
-    model = _text(cells, S.EVENT_MODEL_ID)
-    kind = _text(cells, S.EVENT_KIND)
-    at = _moment(cells, S.EVENT_AT)
-    if not (key and provider and model and kind and at):
-        log.warning("history row %s skipped: a required cell is empty or unreadable", row_ref)
-        return None
-    detail: dict[str, Any] = {}
-    raw_detail = _text(cells, S.EVENT_DETAIL)
-    if raw_detail:
-        try:
-            loaded = json.loads(raw_detail)
-        except json.JSONDecodeError:
-            loaded = {"text": raw_detail}
-        detail = loaded if isinstance(loaded, dict) else {"value": loaded}
-    return HistoryEvent(
-        event_key=key,
-        provider_id=provider,
-        model_id=model,
-        kind=kind,
-        at=at,
-        run_id=_text(cells, S.EVENT_RUN_ID),
-        source=_text(cells, S.EVENT_SOURCE),
-        actor=_text(cells, S.EVENT_ACTOR),
-        detail=detail,
-    )
+    return event_from_row({k: cells.get(f) for k, f in EVENT_FIELDS.items()}, row_ref)
 
 
 # --- discovery runs --------------------------------------------------------------------------
@@ -284,46 +236,14 @@ def fields_to_event(row_ref: str, cells: Mapping[str, Any]) -> HistoryEvent | No
 
 def run_to_fields(run: DiscoveryRun) -> dict[str, Any]:
     """A discovery run as cells of the runs table (``None`` clears, so re-recording replaces)."""
-    return {
-        S.RUN_ID: run.run_id,
-        S.RUN_PROVIDER_ID: run.provider_id,
-        S.RUN_TRIGGER: run.trigger,
-        S.RUN_STARTED_AT: format_datetime(run.started_at),
-        S.RUN_DURATION: round(float(run.duration_s), 3),
-        S.RUN_MODELS_SEEN: run.models_seen,
-        S.RUN_ADDED: run.added,
-        S.RUN_REMOVED: run.removed,
-        S.RUN_CHANGED: run.changed,
-        S.RUN_OUTCOME: run.outcome,
-        S.RUN_ERROR_CLASS: run.error_class,
-        S.RUN_MESSAGE: run.message,
-        S.RUN_CREDENTIAL: run.credential,
-    }
+    cells = {RUN_FIELDS[k]: v for k, v in run_to_json(run).items()}
+    cells[S.RUN_DURATION] = round(float(run.duration_s), 3)
+    return cells
 
 
 def fields_to_run(row_ref: str, cells: Mapping[str, Any]) -> DiscoveryRun | None:
     """A runs-table row back to a run; ``None`` (logged) when a required cell is broken."""
-    run_id = _text(cells, S.RUN_ID)
-    provider = _text(cells, S.RUN_PROVIDER_ID)
-    started = _moment(cells, S.RUN_STARTED_AT)
-    if not (run_id and provider and started):
-        log.warning("discovery run row %s skipped: a required cell is empty or unreadable", row_ref)
-        return None
-    return DiscoveryRun(
-        run_id=run_id,
-        provider_id=provider,
-        trigger=_text(cells, S.RUN_TRIGGER) or "user",
-        started_at=started,
-        duration_s=_number(cells, S.RUN_DURATION),
-        models_seen=int(_number(cells, S.RUN_MODELS_SEEN)),
-        added=int(_number(cells, S.RUN_ADDED)),
-        removed=int(_number(cells, S.RUN_REMOVED)),
-        changed=int(_number(cells, S.RUN_CHANGED)),
-        outcome=_text(cells, S.RUN_OUTCOME) or "ok",
-        error_class=_text(cells, S.RUN_ERROR_CLASS),
-        message=cells.get(S.RUN_MESSAGE) if isinstance(cells.get(S.RUN_MESSAGE), str) else None,
-        credential=_text(cells, S.RUN_CREDENTIAL),
-    )
+    return run_from_json({k: cells.get(f) for k, f in RUN_FIELDS.items()}, row_ref)
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

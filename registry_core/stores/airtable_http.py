@@ -39,6 +39,7 @@ from registry_core.errors import (
     QuotaExceededError,
     RateLimitedError,
     RecordCapError,
+    RecordGoneError,
     RegistryError,
     SchemaMismatchError,
     UnavailableError,
@@ -404,6 +405,8 @@ def _translate_http(exc: requests.HTTPError, *, what: str, token: str | None) ->
 
 
 def _translate_422(kind: str, message: str, said: str, *, what: str) -> RegistryError:
+    if kind == "ROW_DOES_NOT_EXIST":  # deleted in the UI since we read it
+        return RecordGoneError(f"a row of {what} no longer exists in Airtable{said}", status=422)
     if kind == "UNKNOWN_FIELD_NAME":
         match = _UNKNOWN_FIELD.search(message)
         missing = [match.group(1)] if match else []

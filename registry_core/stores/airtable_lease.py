@@ -49,7 +49,7 @@ from typing import Any
 
 from pyairtable import formulas as F
 
-from registry_core.records import format_datetime
+from registry_core.cells import format_datetime
 from registry_core.stores import airtable_schema as S
 from registry_core.stores.base import Lease, LeaseState
 

@@ -39,7 +39,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +49,8 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
+from registry_core.cells import as_utc, format_datetime
+from registry_core.codecs import EVENT_COLUMNS, event_from_row, run_from_json, run_to_json
 from registry_core.errors import (
     AuthError,
     ConfigError,
@@ -60,7 +62,7 @@ from registry_core.errors import (
 )
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.plan import PlanOutcome, WritePlan, apply_cells, events_by_row, resolve_row
-from registry_core.records import LoadResult, ModelRecord, format_datetime, parse_row, parse_rows
+from registry_core.records import LoadResult, ModelRecord, parse_row, parse_rows
 from registry_core.stores.base import Lease, LeaseState, StoreHealth, UpsertResult
 
 log = logging.getLogger(__name__)
@@ -234,14 +236,6 @@ def _decode_cells(provider: str, model: str, cells: Any, cells_text: str | None)
     if not isinstance(loaded, dict):
         return {"Provider ID": provider, "Model ID": model}
     return loaded
-
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _parse_time(text: str) -> datetime:
-    return _utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
 
 def _ident_hash(*parts: str) -> int:
@@ -700,22 +694,11 @@ class PostgresStore:
         if limit is not None:
             query += " LIMIT %s"
             params.append(int(limit))
-        events = [
-            HistoryEvent(
-                event_key=key,
-                provider_id=provider,
-                model_id=model,
-                kind=kind,
-                at=_utc(at),
-                run_id=run_id,
-                source=source,
-                actor=actor,
-                detail=detail if isinstance(detail, dict) else {},
-            )
-            for key, provider, model, kind, at, run_id, source, actor, detail in self._read(
-                query.encode(), params
-            )
-        ]
+        decoded = (
+            event_from_row(dict(zip(EVENT_COLUMNS, row, strict=True)), f"history:{row[0]}")
+            for row in self._read(query.encode(), params)
+        )
+        events = [e for e in decoded if e is not None]
         events.reverse()
         return events
 
@@ -734,14 +717,14 @@ class PostgresStore:
                 run.run_id,
                 run.provider_id,
                 format_datetime(run.started_at),
-                _strict_dumps(run.to_dict()),
+                _strict_dumps(run_to_json(run)),
             ),
         )
 
     def list_runs(
         self, provider_id: str | None = None, limit: int | None = None
     ) -> list[DiscoveryRun]:
-        query = "SELECT data FROM discovery_runs"
+        query = "SELECT seq, data FROM discovery_runs"
         params: list[Any] = []
         if provider_id is not None:
             query += " WHERE provider_id = %s"
@@ -751,10 +734,10 @@ class PostgresStore:
             query += " LIMIT %s"
             params.append(int(limit))
         runs: list[DiscoveryRun] = []
-        for (data,) in self._read(query.encode(), params):
-            raw = dict(data)
-            raw["started_at"] = _parse_time(raw["started_at"])
-            runs.append(DiscoveryRun(**raw))
+        for seq, data in self._read(query.encode(), params):
+            run = run_from_json(data, f"runs:{seq}") if isinstance(data, dict) else None
+            if run is not None:
+                runs.append(run)
         return runs
 
     # --- version marker, notifications, health ------------------------------------------------
@@ -918,14 +901,14 @@ class PostgresStore:
                 provider_id=provider,
                 holder=holder or "?",
                 token=token,
-                acquired_at=_utc(acquired or expires),
-                expires_at=_utc(expires),
+                acquired_at=as_utc(acquired or expires),
+                expires_at=as_utc(expires),
             )
         return LeaseState(
             provider_id=provider,
             lease=lease,
             refreshed_by=refreshed_by,
-            refreshed_at=_utc(refreshed_at) if refreshed_at else None,
+            refreshed_at=as_utc(refreshed_at) if refreshed_at else None,
         )
 
     def _lease_lock(self, cur: psycopg.Cursor[Any]) -> None:

@@ -19,10 +19,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from registry_core.cells import format_datetime
+from registry_core.codecs import (
+    EVENT_COLUMNS,
+    event_from_row,
+    event_to_row,
+    run_from_json,
+    run_to_json,
+)
 from registry_core.errors import RegistryError, StoreWriteError, UnavailableError
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.plan import PlanOutcome, WritePlan, apply_cells, events_by_row, resolve_row
-from registry_core.records import LoadResult, ModelRecord, format_datetime, parse_row, parse_rows
+from registry_core.records import LoadResult, ModelRecord, parse_row, parse_rows
 from registry_core.stores.base import Lease, LeaseState, StoreHealth, UpsertResult
 
 #: Versioned schema migrations; ``PRAGMA user_version`` is the index of the last one applied.
@@ -98,15 +106,9 @@ _DRIVER_ERRORS = (sqlite3.Error, OSError, UnicodeError, ValueError, TypeError, O
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    # matched by the driver's error code (Python 3.11+ always sets it), never by the message
     code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return "locked" in str(exc) or "busy" in str(exc)
-
-
-def _parse_time(text: str) -> datetime:
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class SQLiteStore:
@@ -362,21 +364,13 @@ class SQLiteStore:
     def _insert_events(conn: sqlite3.Connection, events: Sequence[HistoryEvent]) -> int:
         added = 0
         for event in events:
+            row = event_to_row(event)
+            row["detail"] = row["detail"] or "{}"  # the column is NOT NULL
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO history_events "
                 "(event_key, provider_id, model_id, kind, at, run_id, source, actor, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event.event_key,
-                    event.provider_id,
-                    event.model_id,
-                    event.kind,
-                    format_datetime(event.at),
-                    event.run_id,
-                    event.source,
-                    event.actor,
-                    json.dumps(event.detail, sort_keys=True, default=str, allow_nan=False),
-                ),
+                tuple(row[c] for c in EVENT_COLUMNS),
             )
             added += cursor.rowcount
         return added
@@ -410,20 +404,11 @@ class SQLiteStore:
             sql += " LIMIT ?"
             params.append(int(limit))
         rows = self._read(sql, params)
-        events = [
-            HistoryEvent(
-                event_key=key,
-                provider_id=provider,
-                model_id=model,
-                kind=kind,
-                at=_parse_time(at),
-                run_id=run_id,
-                source=source,
-                actor=actor,
-                detail=json.loads(detail or "{}"),
-            )
-            for key, provider, model, kind, at, run_id, source, actor, detail in rows
-        ]
+        decoded = (
+            event_from_row(dict(zip(EVENT_COLUMNS, row, strict=True)), f"history:{row[0]}")
+            for row in rows
+        )
+        events = [e for e in decoded if e is not None]
         events.reverse()
         return events
 
@@ -440,14 +425,14 @@ class SQLiteStore:
                 run.run_id,
                 run.provider_id,
                 format_datetime(run.started_at),
-                json.dumps(run.to_dict(), sort_keys=True, allow_nan=False),
+                json.dumps(run_to_json(run), sort_keys=True, allow_nan=False),
             ),
         )
 
     def list_runs(
         self, provider_id: str | None = None, limit: int | None = None
     ) -> list[DiscoveryRun]:
-        sql = "SELECT data FROM discovery_runs"
+        sql = "SELECT rowid, data FROM discovery_runs"
         params: list[Any] = []
         if provider_id is not None:
             sql += " WHERE provider_id = ?"
@@ -457,10 +442,14 @@ class SQLiteStore:
             sql += " LIMIT ?"
             params.append(int(limit))
         runs: list[DiscoveryRun] = []
-        for (data,) in self._read(sql, params):
-            raw = json.loads(data)
-            raw["started_at"] = _parse_time(raw["started_at"])
-            runs.append(DiscoveryRun(**raw))
+        for rowid, data in self._read(sql, params):
+            try:
+                raw = json.loads(data)
+            except json.JSONDecodeError:
+                raw = None
+            run = run_from_json(raw, f"runs:{rowid}") if isinstance(raw, dict) else None
+            if run is not None:
+                runs.append(run)
         return runs
 
     # --- version marker, health -------------------------------------------------------------

@@ -11,8 +11,10 @@ def test_shows_configured_credentials_never_keys(app, registry, with_fake_discov
     at = app("discover")
     table = at.dataframe[0].value
     configured = dict(zip(table["Provider"], table["Configured"], strict=True))
-    assert configured["OpenAI"] and configured["Anthropic"] and not configured["Google"]
-    assert set(table[table["Provider"] == "Google"]["To configure"]) == {"set GOOGLE_API_KEY"}
+    assert configured["OpenAI"] and configured["Anthropic"] and not configured["Google Gemini"]
+    hints = dict(zip(table["Provider"], table["To configure"], strict=True))
+    # the variables the product really reads, not f"{provider.upper()}_API_KEY"
+    assert hints["Google Gemini"] == "set GEMINI_API_KEY or GOOGLE_API_KEY"
     text = all_text(at)
     assert OPENAI_KEY not in text and ANTHROPIC_KEY not in text
     assert [b.label for b in at.button] == ["Discover all", "OpenAI", "Anthropic"]

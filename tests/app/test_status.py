@@ -29,3 +29,12 @@ def test_status_lists_unreadable_cells(app, registry) -> None:
     at = app("status")
     labels = [e.label for e in at.expander]
     assert any("registry cells could not be read" in label for label in labels)
+
+
+def test_status_shows_the_configured_cache_ttl(app, registry, monkeypatch) -> None:
+    """The Status page said "TTL 60 min" whatever REGISTRY_CACHE_TTL was."""
+    monkeypatch.setenv("REGISTRY_CACHE_TTL", "5m")
+    at = app("status")
+    tiers = at.dataframe[0].value
+    state = dict(zip(tiers["Tier"], tiers["State"], strict=True))["In-memory cache"]
+    assert state.startswith("TTL 5 min,")

@@ -21,10 +21,7 @@ PAGES = ("browse", "model", "discover", "history", "deprecations", "costs", "sta
 
 
 def _ui() -> Any:
-    try:
-        return importlib.import_module("pages._ui")
-    except ModuleNotFoundError:
-        return importlib.import_module("pages._ui")
+    return importlib.import_module("pages._ui")
 
 
 @pytest.fixture(params=["sqlite", "airtable"])

@@ -86,7 +86,7 @@ def test_a_shared_link_opens_with_its_filters_applied(
     flt = current_filter(page)
     assert flt.providers == ("openai", "google") and flt.available_only
     expected = _expected_caption(backends, flt)
-    assert " available models from OpenAI and Google, " in expected
+    assert " available models from OpenAI and Google Gemini, " in expected
     main_caption(page, expected)
     # the widgets show what the link says, so the next change keeps the rest of the filter
     assert _selected(page, "Provider") == ["openai", "google"]

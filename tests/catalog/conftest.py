@@ -14,6 +14,7 @@ from registry_core.catalog import Catalog, load_catalog
 from registry_core.events import DiscoveryRun, HistoryEvent
 from registry_core.records import LoadResult, ModelRecord, parse_rows
 from registry_core.stores.base import StoreHealth, UpsertResult
+from registry_core.stores.sqlite import SQLiteStore
 
 DATA = Path(__file__).parent / "data"
 
@@ -124,8 +125,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "fake":
         yield FakeStore()
         return
-    sqlite = pytest.importorskip("registry_core.stores.sqlite")
-    real = sqlite.SQLiteStore(tmp_path / "registry.db")
+    real = SQLiteStore(tmp_path / "registry.db")
     try:
         yield real
     finally:

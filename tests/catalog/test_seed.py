@@ -14,6 +14,7 @@ from registry_core.config import DEFAULT_PROVIDERS
 from registry_core.events import make_event_key
 from registry_core.records import ModelRecord
 from registry_core.seed import SeedResult, seed_if_empty, seed_run_id
+from registry_core.stores.sqlite import SQLiteStore
 
 from .conftest import FakeStore
 
@@ -161,9 +162,8 @@ def _seed_in_process(path: str, queue: Any) -> None:
 
 @pytest.mark.slow
 def test_two_processes_seeding_at_once(tmp_path: Path, catalog: Catalog) -> None:
-    sqlite = pytest.importorskip("registry_core.stores.sqlite")
     path = str(tmp_path / "registry.db")
-    sqlite.SQLiteStore(Path(path)).close()  # create the schema once
+    SQLiteStore(Path(path)).close()  # create the schema once
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     procs = [ctx.Process(target=_seed_in_process, args=(path, queue)) for _ in range(2)]
@@ -174,7 +174,7 @@ def test_two_processes_seeding_at_once(tmp_path: Path, catalog: Catalog) -> None
         assert proc.exitcode == 0
     results = [queue.get(timeout=5) for _ in procs]
 
-    store = sqlite.SQLiteStore(Path(path))
+    store = SQLiteStore(Path(path))
     expected = sum(len(catalog.records_for(p)) for p in ("anthropic", "deepseek", "xai"))
     assert len(store.list_models().records) == expected
     assert len(store.list_events()) == expected  # no duplicate events

@@ -222,13 +222,10 @@ def make_airtable_service(
 
 
 def ui_module() -> Any:
-    """The dashboard's Streamlit glue module (``pages/_ui/__init__.py``; ``pages/_ui.py`` before the move)."""
-    import importlib
+    """The dashboard's Streamlit glue module (``pages/_ui/__init__.py``)."""
+    import pages._ui
 
-    try:
-        return importlib.import_module("pages._ui")
-    except ModuleNotFoundError:
-        return importlib.import_module("pages._ui")
+    return pages._ui
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from registry_core.config import Settings
 from registry_core.errors import UnavailableError
 from registry_core.providers.base import Credential
 from registry_core.records import ModelRecord
-from registry_core.resolver import RunReport
+from registry_core.resolution import RunReport
 from registry_core.service import ModelRegistryService
 from registry_core.stores.sqlite import SQLiteStore
 

@@ -14,11 +14,14 @@ from typing import Any
 import pytest
 
 from registry_core.cache import TTLCache
+from registry_core.cells import human_age
 from registry_core.config import Settings
 from registry_core.errors import AuthError, UnavailableError
+from registry_core.flight import SingleFlight
 from registry_core.providers.base import Credential
 from registry_core.records import ModelRecord
-from registry_core.resolver import Resolver, SingleFlight, describe_failure, human_age
+from registry_core.resolution import describe_failure
+from registry_core.resolver import Resolver
 from registry_core.snapshot import SnapshotFile
 from registry_core.stores.sqlite import SQLiteStore
 

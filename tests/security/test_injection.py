@@ -17,11 +17,11 @@ from registry_core.config import Settings
 from registry_core.errors import UnsafeURLError
 from registry_core.events import HistoryEvent, make_event_key
 from registry_core.export import EXPORT_COLUMNS, records_to_csv
+from registry_core.flight import run_sync
 from registry_core.http import HTTPPolicy, check_url
 from registry_core.providers.base import Credential
 from registry_core.providers.discovery import discover_provider
 from registry_core.records import ModelRecord
-from registry_core.resolver import run_sync
 from registry_core.service import ModelRegistryService
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.sqlite import SQLiteStore

@@ -25,10 +25,10 @@ import pytest
 
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, UnsafeURLError
+from registry_core.flight import run_sync
 from registry_core.http import HTTPPolicy, check_address, check_url, make_client
 from registry_core.providers.base import Credential, DiscoveredModel
 from registry_core.providers.discovery import discover_provider
-from registry_core.resolver import run_sync
 from registry_core.service import ModelRegistryService
 from registry_core.stores.sqlite import SQLiteStore
 from registry_core.testing.fake_providers import FakeProviderServer

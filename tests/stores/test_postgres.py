@@ -242,3 +242,30 @@ def test_two_processes_upsert_the_same_500_rows(pg_url: str, pg_schema: str) -> 
         assert {r.notes for r in records} <= {"first", "second"}
     finally:
         store.close()
+
+
+def test_runs_and_events_decode_with_the_shared_codecs(
+    postgres_store: PostgresStore, pg_url: str, pg_schema: str
+) -> None:
+    """PostgreSQL decoded runs with ``DiscoveryRun(**raw)``: one unexpected row raised for all."""
+    from datetime import UTC, datetime
+
+    from registry_core.codecs import run_to_json
+    from registry_core.events import DiscoveryRun
+
+    run = DiscoveryRun("run-1", "openai", "user", datetime(2026, 3, 1, 12, tzinfo=UTC), added=2)
+    event = HistoryEvent("k1", "openai", "m", "added", run.started_at, detail={"note": "é"})
+    postgres_store.record_run(run)
+    postgres_store.append_events([event])
+    newer = {**run_to_json(run), "run_id": "run-2", "future_column": 1}
+    broken = {**run_to_json(run), "run_id": "run-3", "started_at": "not a time"}
+    with psycopg.connect(pg_url) as conn:
+        for raw in (newer, broken):
+            conn.execute(
+                f'INSERT INTO "{pg_schema}".discovery_runs (run_id, provider_id, started_at, data) '
+                "VALUES (%s, 'openai', now(), %s::jsonb)",
+                (raw["run_id"], json.dumps(raw)),
+            )
+    assert sorted(r.run_id for r in postgres_store.list_runs()) == ["run-1", "run-2"]
+    assert [r for r in postgres_store.list_runs() if r.run_id == "run-1"] == [run]
+    assert postgres_store.list_events() == [event]
