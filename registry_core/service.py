@@ -37,6 +37,8 @@ from registry_core.merge import cell
 from registry_core.plan import RowWrite, WritePlan, journal_events, row_cells, row_write
 from registry_core.providers.base import Credential, ProgressCallback
 from registry_core.records import (
+    CACHE_READ_COST_PER_1K,
+    CACHE_WRITE_COST_PER_1K,
     COST_PER_1K,
     DEPRECATION_DATE,
     FIELD_NAMES,
@@ -72,6 +74,8 @@ EDITABLE_FACTS: frozenset[str] = frozenset(
     {
         COST_PER_1K,
         OUTPUT_COST_PER_1K,
+        CACHE_READ_COST_PER_1K,
+        CACHE_WRITE_COST_PER_1K,
         MAX_TOKENS,
         MAX_OUTPUT_TOKENS,
         RELEASE_DATE,
@@ -88,6 +92,8 @@ _EDIT_EVENT_KINDS: dict[str, str] = {
     RETIREMENT_DATE: "retirement_date_changed",
     COST_PER_1K: "cost_changed",
     OUTPUT_COST_PER_1K: "cost_changed",
+    CACHE_READ_COST_PER_1K: "cost_changed",
+    CACHE_WRITE_COST_PER_1K: "cost_changed",
 }
 
 
