@@ -165,6 +165,9 @@ class ModelRegistryService:
         self._credentials: list[Credential] | None = None
         # (provider, key, base URL, name) -> (credential, primary); keys only as dict keys
         self._resolved: dict[tuple[str | None, ...], tuple[Credential, bool]] = {}
+        from registry_core import feeds
+
+        feeds.configure(settings)  # read the live catalog/lifecycle copies this setup turns on
 
     @classmethod
     def from_settings(
