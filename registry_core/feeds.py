@@ -53,7 +53,14 @@ import httpx
 from registry_core import jsonsafe
 from registry_core.errors import FeedRejectedError, RegistryError, UnavailableError
 from registry_core.flight import run_sync
-from registry_core.http import ErrorContext, HTTPPolicy, ProviderHTTP, display_url, make_client
+from registry_core.http import (
+    ErrorContext,
+    HTTPPolicy,
+    ProviderHTTP,
+    check_url,
+    display_url,
+    make_client,
+)
 
 log = logging.getLogger(__name__)
 
@@ -382,6 +389,9 @@ async def _get(
         timeout_s=timeout_s,
         allow_http=allow_http,
         allowed_private_hosts=allowed_private_hosts,
+    )
+    check_url(  # refused before anything is sent; the message names the setting
+        url, allow_http=allow_http, allowed_private_hosts=allowed_private_hosts, what=feed.setting
     )
     own = client is None
     http_client = client or make_client(
