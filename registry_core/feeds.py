@@ -380,7 +380,13 @@ async def _get(
     allowed_private_hosts: tuple[str, ...],
     client: httpx.AsyncClient | None,
 ) -> Any:
-    ctx = ErrorContext(f"{feed.name}-feed", f"the {feed.name} feed", f"{feed.name}-feed", None)
+    try:  # a private feed's token in the query never reaches a message
+        hidden = tuple(v for _, v in httpx.URL(url).params.multi_items() if len(v) >= 6)
+    except Exception:
+        hidden = ()
+    ctx = ErrorContext(
+        f"{feed.name}-feed", f"the {feed.name} feed", f"{feed.name}-feed", None, secrets=hidden
+    )
     policy = HTTPPolicy(
         max_body_bytes=feed.max_bytes,
         max_attempts=2,

@@ -346,3 +346,26 @@ def test_status_says_which_copy_is_in_use(server: FeedServer, tmp_path: Path) ->
     )
     assert failure.startswith("Last failure 2026-06-01 12:00 UTC: ")
     assert failure.endswith("the copy above stays in use")
+
+
+def test_a_token_in_the_feed_url_never_reaches_a_message(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.serve("/private.json?token=s3cret-value", b"oops", status=500)
+    for path in ("/private.json?token=s3cret-value", "/missing.json?token=s3cret-value"):
+        outcome = fetch(feeds.LIFECYCLE, server.url(path), tmp_path)
+        assert outcome.outcome == "failed" and "s3cret" not in outcome.message
+    assert "s3cret" not in feeds.state_path(tmp_path, feeds.LIFECYCLE).read_text()
+    on = settings_for(tmp_path, REGISTRY_LIFECYCLE_FEED_URL=server.url("/x?token=s3cret-value"))
+    assert "s3cret" not in repr(on)
+    assert all("s3cret" not in line for s in feeds.feed_status(on) for line in s.lines())
+
+
+@pytest.mark.parametrize("value", ["0.5s", "5m", "soon"])
+def test_the_feed_timeout_setting_is_checked(tmp_path: Path, value: str) -> None:
+    from registry_core.errors import ConfigError
+
+    assert settings_for(tmp_path).feed_timeout_s == 10.0
+    assert settings_for(tmp_path, REGISTRY_FEED_TIMEOUT="30s").feed_timeout_s == 30.0
+    with pytest.raises(ConfigError, match="REGISTRY_FEED_TIMEOUT"):
+        settings_for(tmp_path, REGISTRY_FEED_TIMEOUT=value)
