@@ -194,6 +194,8 @@ st.session_state[shown_key] = {
         "retirement_date",
         "cost_per_1k",
         "output_cost_per_1k",
+        "cache_read_cost_per_1k",
+        "cache_write_cost_per_1k",
         "notes",
     )
 }
@@ -222,6 +224,18 @@ with st.form("edit_model"):
         min_value=0.0,
         format="%.6f",
     )
+    cache_read = c2.number_input(
+        "Cache read cost per 1K tokens (USD)",
+        value=record.cache_read_cost_per_1k,
+        min_value=0.0,
+        format="%.6f",
+    )
+    cache_write = c2.number_input(
+        "Cache write cost per 1K tokens (USD)",
+        value=record.cache_write_cost_per_1k,
+        min_value=0.0,
+        format="%.6f",
+    )
     notes = st.text_area("Notes", value=record.notes or "")
     name = ""
     if not ui.auth_configured():
@@ -247,6 +261,8 @@ if submitted:
         "retirement_date": retirement or None,
         "cost_per_1k": cost_in,
         "output_cost_per_1k": cost_out,
+        "cache_read_cost_per_1k": cache_read,
+        "cache_write_cost_per_1k": cache_write,
         "notes": notes.strip() or None,
     }
     changes = changed_fields(record, proposed)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages import _ui as ui
 from registry_core.cells import data_age, human_age
+from registry_core.feeds import feed_status
 from registry_core.filters import provider_label
 from registry_core.frames import runs_frame
 from registry_core.notices import health_summary, registry_state
@@ -123,6 +124,16 @@ else:
         "Off in this process. Set `REGISTRY_REFRESH_EVERY` (e.g. `6h`) or run "
         "`python -m registry_core refresh` from cron or a timer."
     )
+
+# --- reference data: bundled or live copies (registry_core.feeds) -----------------------------
+st.subheader("Reference data")
+if settings is not None:
+    feed_states = ui.safely("read the reference feeds' state", lambda: feed_status(settings))
+    for feed_state in feed_states or []:
+        first, *rest = feed_state.lines()
+        st.write(ui.safe.text(first))
+        for line in rest:
+            st.warning(ui.safe.text(line))
 
 # --- runs and versions ---------------------------------------------------------------------------
 st.subheader("Last discovery runs")

@@ -653,6 +653,7 @@ def _ollama_match(
 # --- loading -------------------------------------------------------------------------------
 
 _cached: Catalog | None = None
+_cached_key: tuple[Any, ...] | None = None
 _cache_lock = threading.Lock()
 
 
@@ -704,12 +705,22 @@ def _read_via_package_api() -> dict[str, Any]:
 
 
 def load_catalog() -> Catalog:
-    """The bundled catalog, read once per process (later calls return the same object)."""
-    global _cached
-    if _cached is None:
+    """The catalog in use, built once per copy: the live copy (``REGISTRY_CATALOG_FEED_URL``,
+    see :mod:`registry_core.feeds`) when present and valid, else the bundled one. Later calls
+    return the same object until that copy or the lifecycle data in use changes."""
+    global _cached, _cached_key
+    from registry_core import feeds
+
+    lifecycle = load_lifecycle_data()
+    live = feeds.live_copy(feeds.CATALOG)
+    key = (live.signature if live is not None else None, id(lifecycle))
+    if _cached is None or _cached_key != key:
         with _cache_lock:
-            if _cached is None:
-                _cached = Catalog(
-                    _read_bundled(), version=_package_version(), lifecycle=load_lifecycle_data()
-                )
+            if _cached is None or _cached_key != key:
+                if live is not None:
+                    raw, version = live.data, f"feed {live.host} {live.fetched_at:%Y-%m-%d}"
+                else:
+                    raw, version = _read_bundled(), _package_version()
+                _cached = Catalog(raw, version=version, lifecycle=lifecycle)
+                _cached_key = key
     return _cached

@@ -17,12 +17,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry_core.config import Settings, parse_duration
 from registry_core.records import FEATURE_OPTIONS
 from registry_core.resolution import RunReport
 from registry_core.terminal import echo, json_text
+
+if TYPE_CHECKING:
+    from registry_core.feeds import FeedStatus
 
 CHECK_EXIT: dict[str, int] = {
     "ok": 0,
@@ -65,6 +68,7 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
+    from registry_core.feeds import feed_status
     from registry_core.refresh import exit_status, refresh
 
     if args.all and args.providers:
@@ -76,10 +80,15 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     service = _service()
     reports = refresh(service, args.providers or None, if_older_than_s=older, trigger=args.trigger)
     status = exit_status(reports)
+    feeds = [f for f in feed_status(service.settings) if f.enabled]
     if args.json:
         echo(
             json_text(
-                {"exit_status": status, "runs": [report_to_dict(r) for r in reports]},
+                {
+                    "exit_status": status,
+                    "runs": [report_to_dict(r) for r in reports],
+                    "feeds": [_feed_to_dict(f) for f in feeds],
+                },
                 indent=2,
                 ensure_ascii=True,
             )
@@ -98,7 +107,25 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         echo(f"{mark:8} {report.credential:24} {report.message}")
         for warning in report.warnings:
             echo(f"         warning: {warning}")
+    for feed in feeds:  # a feed never changes the exit status: its copy in use stays
+        first, *rest = feed.lines()
+        echo(f"{'feed':8} {feed.feed:24} {first}")
+        for line in rest:
+            echo(f"         warning: {line}")
     return status
+
+
+def _feed_to_dict(feed: FeedStatus) -> dict[str, Any]:
+    return {
+        "feed": feed.feed,
+        "in_use": feed.in_use,
+        "entries": feed.entries,
+        "age_s": feed.age_s,
+        "described": feed.described,
+        "last_failure_at": feed.last_failure_at.isoformat() if feed.last_failure_at else None,
+        "last_failure": feed.last_failure,
+        "problem": feed.problem,
+    }
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

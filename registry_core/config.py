@@ -310,6 +310,13 @@ class Settings:
     #: ``REGISTRY_DATABASE_URL``: the PostgreSQL registry (wins over SQLite; holds a password,
     #: so never printed)
     database_url: str | None = field(default=None, repr=False)
+    #: ``REGISTRY_CATALOG_FEED_URL`` / ``REGISTRY_LIFECYCLE_FEED_URL``: the live feeds fetched
+    #: on the refresh schedule (see :mod:`registry_core.feeds`); ``None`` = bundled copy only.
+    #: Not printed: a private feed's URL may carry a token in its query.
+    catalog_feed_url: str | None = field(default=None, repr=False)
+    lifecycle_feed_url: str | None = field(default=None, repr=False)
+    #: ``REGISTRY_FEED_TIMEOUT``: the whole fetch of one feed (default 10 s, 1 s to 2 min)
+    feed_timeout_s: float = 10.0
 
     @classmethod
     def from_env(
@@ -402,6 +409,15 @@ class Settings:
             discovery_deadline_s=discovery_deadline(get("REGISTRY_DISCOVERY_DEADLINE")),
             airtable=airtable,
             env=dict(merged),
+            catalog_feed_url=(get("REGISTRY_CATALOG_FEED_URL") or "").strip() or None,
+            lifecycle_feed_url=(get("REGISTRY_LIFECYCLE_FEED_URL") or "").strip() or None,
+            feed_timeout_s=duration_setting(
+                get("REGISTRY_FEED_TIMEOUT"),
+                name="REGISTRY_FEED_TIMEOUT",
+                default="10s",
+                minimum=1.0,
+                maximum=120.0,
+            ),
         )
 
 

@@ -123,3 +123,10 @@ class StoreWriteError(RegistryError):
     """
 
     error_class = "store_write"
+
+
+class FeedRejectedError(MalformedResponseError):
+    """A live catalog or lifecycle feed failed a guard (shape, too few entries, too much shrink);
+    the copy in use is kept."""
+
+    error_class = "feed_rejected"

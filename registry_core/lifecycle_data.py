@@ -167,9 +167,10 @@ class LifecycleData:
 
 _cached: LifecycleData | None = None
 _lock = threading.Lock()
+_live: tuple[tuple[int, int, int], LifecycleData] | None = None
 
 
-def load_lifecycle_data() -> LifecycleData:
+def load_bundled_lifecycle_data() -> LifecycleData:
     """The bundled dataset, read once per process; empty (with a warning) when unreadable."""
     global _cached
     if _cached is None:
@@ -186,6 +187,22 @@ def load_lifecycle_data() -> LifecycleData:
                     log.warning("lifecycle dataset unreadable (%s); using none", exc)
                     _cached = LifecycleData()
     return _cached
+
+
+def load_lifecycle_data() -> LifecycleData:
+    """The dataset in use: the live copy (``REGISTRY_LIFECYCLE_FEED_URL``, see
+    :mod:`registry_core.feeds`) when present and valid, else the bundled one. The same object
+    while the copy in use does not change."""
+    global _live
+    from registry_core import feeds
+
+    live = feeds.live_copy(feeds.LIFECYCLE)
+    if live is None:
+        return load_bundled_lifecycle_data()
+    with _lock:
+        if _live is None or _live[0] != live.signature:
+            _live = (live.signature, LifecycleData.from_raw(live.data))
+        return _live[1]
 
 
 # --- joining the dataset with records -----------------------------------------------------------

@@ -62,6 +62,7 @@ from typing import Protocol
 from registry_core.cells import human_age
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
+from registry_core.feeds import FeedOutcome, refresh_feeds
 from registry_core.provider_table import display_name
 from registry_core.providers.base import Credential
 from registry_core.resolution import RunReport
@@ -218,6 +219,19 @@ def give_back(store: RegistryStore, leases: Sequence[Lease], *, refreshed: bool)
         log.warning("could not release %d refresh lease(s) (%s); they expire", len(leases), exc)
 
 
+def refresh_reference_feeds(
+    service: RefreshTarget, *, if_older_than_s: float | None = None
+) -> list[FeedOutcome]:
+    """Fetch the live catalog / lifecycle feeds that are turned on (see :mod:`registry_core.feeds`)
+    before listing, so this round's listings are enriched from them; a feed that fails only
+    warns (the copy in use stays) and never changes the exit status."""
+    try:
+        return refresh_feeds(service.settings, if_older_than_s=if_older_than_s)
+    except Exception:  # a feed must never take the providers' refresh down
+        log.exception("refreshing the reference feeds failed")
+        return []
+
+
 def refresh(
     service: RefreshTarget,
     providers: Sequence[str] | None = None,
@@ -233,6 +247,7 @@ def refresh(
     an ``outcome="skipped"`` report saying when they were last listed, or by whom.
     """
     began = utc_now()
+    refresh_reference_feeds(service, if_older_than_s=if_older_than_s)
     wanted = list(providers) if providers else service.configured_providers()
     wanted = list(dict.fromkeys(p.strip().lower() for p in wanted if p.strip()))
     now = service.resolver.clock()

