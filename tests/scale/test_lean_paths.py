@@ -245,3 +245,51 @@ def test_snapshot_search_by_prefix_matches_the_scan() -> None:
             ]
             fast = catalog._snapshots(index, stem)
             assert sorted(e.model_id for e in fast) == sorted(e.model_id for e in scan)
+
+
+# --- seeding with progress ------------------------------------------------------------------
+
+
+def test_seed_reports_progress_to_the_end(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from registry_core.seed import SeedProgress, seed_if_empty
+    from registry_core.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(Path(str(tmp_path)) / "r.db")
+    seen: list[SeedProgress] = []
+    result = seed_if_empty(store, ["openai", "anthropic", "nope"], progress=seen.append)
+    assert seen[0].stage == "started" and seen[0].done == 0
+    assert seen[-1].stage == "finished" and seen[-1].done == result.rows == seen[-1].total
+    assert [p.provider_id for p in seen if p.stage == "provider"] == ["openai", "anthropic"]
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+
+
+def test_a_broken_progress_callback_does_not_break_seeding(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from registry_core.seed import seed_if_empty
+    from registry_core.stores.sqlite import SQLiteStore
+
+    def broken(_: object) -> None:
+        raise RuntimeError("display gone")
+
+    store = SQLiteStore(Path(str(tmp_path)) / "r.db")
+    assert seed_if_empty(store, ["openai"], progress=broken).rows > 0
+
+
+def test_service_ensure_seeded_passes_progress(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from registry_core.config import Settings
+    from registry_core.service import ModelRegistryService
+    from registry_core.stores.sqlite import SQLiteStore
+
+    data = Path(str(tmp_path))
+    settings = Settings(
+        data_dir=data, db_path=data / "r.db", snapshot_path=data / "s.json", providers=("openai",)
+    )
+    service = ModelRegistryService.from_settings(settings, store=SQLiteStore(data / "r.db"))
+    seen: list[object] = []
+    rows = service.ensure_seeded(progress=seen.append)
+    assert rows > 0 and seen and seen[-1].done == rows  # type: ignore[attr-defined]
