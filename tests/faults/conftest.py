@@ -286,10 +286,12 @@ def page_text(at: Any) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from .matrix import ROWS, table_lines, total_line
+    from .matrix import ROWS, WRITTEN, table_lines, total_line
 
     if ROWS:
         terminalreporter.section("fault matrix")
         for line in table_lines(ROWS):
             terminalreporter.write_line(line)
         terminalreporter.write_line(total_line(ROWS))
+        for path in WRITTEN:
+            terminalreporter.write_line(f"(also written to {path})")

@@ -367,6 +367,8 @@ class MatrixRow:
 
 
 ROWS: list[MatrixRow] = []
+#: Where the totals test wrote the table (the terminal summary names it).
+WRITTEN: list[Path] = []
 
 _HEADER = (
     "fault",
