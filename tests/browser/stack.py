@@ -228,6 +228,17 @@ def populate(backends: Backends) -> None:
         service.store.close()
 
 
+def fresh_install(backends: Backends) -> None:
+    """What a newcomer has after the first start and one "Discover all": the catalog seed,
+    then one listing of every configured provider (the README's screenshots show this)."""
+    service = backends.service()
+    try:
+        seed_if_empty(service.store, backends.settings().providers)
+        _discover(service, "user")
+    finally:
+        service.store.close()
+
+
 def _retired_items(fake: FakeProviderServer, provider: str) -> list[dict[str, Any]]:
     ids = set(RETIRED.get(provider, ()))
     return [m for m in fake.models(provider) if str(m.get("id") or m.get("name", "")) in ids]
