@@ -108,6 +108,6 @@ st.dataframe(
     runs_frame(runs),
     hide_index=True,
     width="stretch",
-    column_config=tables.run_columns(ui.time_column("Started")),
+    column_config=tables.run_columns(ui.time_column("Started"), seconds=False),
     column_order=tables.HISTORY_RUN_COLUMNS,
 )

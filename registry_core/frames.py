@@ -654,6 +654,19 @@ def show_time(value: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
+def show_duration(seconds: float) -> str:
+    """A setting's duration as people say it: ``"1 h"``, ``"90 min"``, ``"30 s"``, ``"2 days"``.
+
+    >>> [show_duration(s) for s in (3600, 5400, 30, 172800, 0, 90.5)]
+    ['1 h', '90 min', '30 s', '2 days', '0 s', '90.5 s']
+    """
+    for size, unit in ((86400, " days"), (3600, " h"), (60, " min")):
+        if seconds >= size and seconds % size == 0:
+            n = int(seconds // size)
+            return f"{n}{' day' if unit == ' days' and n == 1 else unit}"
+    return f"{seconds:g} s"
+
+
 def alias_target(record: ModelRecord, records: Iterable[ModelRecord]) -> ModelRecord | None:
     """The pinned record an alias points to (same provider), if it is in the registry."""
     if not record.alias_of:

@@ -42,11 +42,15 @@ def event_columns(when: Any) -> dict[str, Any]:
     return out
 
 
-def run_columns(started: Any) -> dict[str, Any]:
-    """``column_config`` for :func:`registry_core.frames.runs_frame`."""
+def run_columns(started: Any, *, seconds: bool = True) -> dict[str, Any]:
+    """``column_config`` for :func:`registry_core.frames.runs_frame`; ``seconds``: the Seconds
+    column is shown (its width then comes off the Message's)."""
     numbers = {"Seen", "Added", "Removed", "Changed"}
+    widths = dict(RUN_WIDTHS)
+    if seconds:
+        widths["Message"] -= widths["Seconds"]
     out: dict[str, Any] = {}
-    for name, px in RUN_WIDTHS.items():
+    for name, px in widths.items():
         if name in numbers:
             out[name] = st.column_config.NumberColumn(name, width=px, format="%d")
         elif name == "Seconds":

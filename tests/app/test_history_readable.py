@@ -124,7 +124,7 @@ def test_message_credential_and_detail_columns_have_room(app, registry) -> None:
     at = app("history")
     log_columns = json.loads(at.dataframe[0].proto.columns)
     run_columns = json.loads(at.dataframe[1].proto.columns)
-    assert log_columns["Detail"]["width"] >= 300
+    assert log_columns["Detail"]["width"] >= 280 and log_columns["By"]["width"] >= 120
     assert run_columns["Message"]["width"] >= 250 and run_columns["Credential"]["width"] >= 120
     # times read as on Status
     assert run_columns["Started"]["type_config"]["format"] == "YYYY-MM-DD HH:mm [UTC]"
