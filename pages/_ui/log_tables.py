@@ -27,7 +27,7 @@ RUN_WIDTHS = {
     "Removed": 66,
     "Changed": 66,
     "Seconds": 62,
-    "Message": 268,
+    "Message": 262,
 }
 #: What History shows of a run (Status shows every column).
 HISTORY_RUN_COLUMNS = tuple(c for c in RUN_WIDTHS if c != "Seconds")

@@ -228,13 +228,14 @@ def populate(backends: Backends) -> None:
         service.store.close()
 
 
-def fresh_install(backends: Backends) -> None:
-    """What a newcomer has after the first start and one "Discover all": the catalog seed,
-    then one listing of every configured provider (the README's screenshots show this)."""
+def fresh_install(backends: Backends, *, discover: bool = True) -> None:
+    """What a newcomer has after the first start (the catalog seed) and, with ``discover``, one
+    listing of every configured provider."""
     service = backends.service()
     try:
         seed_if_empty(service.store, backends.settings().providers)
-        _discover(service, "user")
+        if discover:
+            _discover(service, "user")
     finally:
         service.store.close()
 
