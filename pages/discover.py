@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages import _ui as ui
 from registry_core.filters import provider_label
+from registry_core.frames import change_rows
 from registry_core.provider_table import enable_hint
 
 VALIDATION_MODES = {
@@ -171,11 +172,7 @@ for summary in st.session_state.get("_discover_reports", []):
         if diff["changed"]:
             st.dataframe(
                 pd.DataFrame(
-                    [
-                        {"Model": model, "Field": name, "Old": str(old), "New": str(new)}
-                        for model, fields in diff["changed"].items()
-                        for name, (old, new) in fields.items()
-                    ]
+                    change_rows(diff["changed"]), columns=["Model", "Field", "Old", "New"]
                 ),
                 hide_index=True,
                 width="stretch",

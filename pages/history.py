@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
+from pages._ui import history_charts as charts
+from pages._ui import log_tables as tables
 from registry_core import history
 from registry_core.events import EVENT_KINDS
-from registry_core.frames import events_frame, runs_frame
+from registry_core.frames import events_frame, runs_frame, show_time
 
 b = ui.require()
 flt = ui.current_filter()
@@ -29,94 +29,77 @@ if providers:
     events = [e for e in events if e.provider_id in providers]
     runs = [r for r in runs if r.provider_id in providers]
 
+now = datetime.now(UTC)
 st.subheader("Available models per provider")
-series = history.available_over_time(events, until=ui.today())
-if series:
-    chart = (
-        alt.Chart(pd.DataFrame(series))
-        .mark_line(interpolate="step-after", point=True)
-        .encode(
-            x=alt.X("day:T", title=None),
-            y=alt.Y("available:Q", title="Available models"),
-            color=alt.Color("provider_id:N", title="Provider"),
-            tooltip=["day:T", "provider_id:N", "available:Q"],
-        )
-        .properties(height=280)
-    )
-    st.altair_chart(chart, width="stretch")
+steps = history.available_steps(events, now=now)
+if steps:
+    st.altair_chart(charts.available_chart(steps), width="stretch")
+    st.caption("A step at every change a discovery made; the label at the end is today's count.")
 else:
     st.caption("No discovery has listed any model yet. Run one on the Discover page.")
 
 st.subheader("Added and removed per discovery run")
-per_run = [r for r in history.runs_series(runs) if r["trigger"] != "seed"]
+bucket, per_run = history.runs_per_bucket(runs)
 if per_run:
-    frame = pd.DataFrame(per_run)
-    frame["run"] = frame["provider_id"] + " · " + frame["started_at"].astype(str).str[:16]
-    bars = (
-        alt.Chart(frame)
-        .transform_fold(["added", "removed"], as_=["change", "models"])
-        .mark_bar()
-        .encode(
-            x=alt.X("started_at:T", title=None),
-            y=alt.Y("models:Q", title="Models"),
-            color=alt.Color(
-                "change:N",
-                scale=alt.Scale(domain=["added", "removed"], range=["#16a34a", "#dc2626"]),
-            ),
-            xOffset="change:N",
-            tooltip=["run:N", "change:N", "models:Q", "outcome:N"],
-        )
-        .properties(height=220)
+    st.altair_chart(charts.runs_chart(bucket, per_run), width="stretch")
+    st.caption(
+        f"One bar per {bucket} (UTC); each provider's runs in it are one segment, added above "
+        "the line, removed below. Seeding from the catalog is not shown."
     )
-    st.altair_chart(bars, width="stretch")
+elif runs:
+    st.caption(
+        "Only the seeding from the bundled catalog so far: no provider has been listed yet. "
+        "Run one on the Discover page."
+    )
 else:
-    st.caption("No discovery runs yet (seeding from the catalog is not shown).")
+    st.caption("No discovery runs yet. Run one on the Discover page.")
 
 st.subheader("Availability per model")
-intervals = history.availability_intervals(events, now=datetime.now(UTC))
+intervals = history.availability_intervals(events, now=now)
 if intervals:
     frame = ui.availability_frame(intervals)
     frame["model"] = frame["provider_id"] + "/" + frame["model_id"]
-    limit = 60
+    limit = 150
     models = sorted(frame["model"].unique())
     if len(models) > limit:
         st.caption(f"The first {limit} of {len(models)} models; filter by provider to narrow.")
         frame = frame[frame["model"].isin(models[:limit])]
-    gantt = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("start:T", title=None),
-            x2="end:T",
-            y=alt.Y("model:N", title=None, sort="ascending", axis=ui.model_axis()),
-            color=ui.availability_color(),
-            tooltip=[
-                "model:N",
-                alt.Tooltip("start:T", format="%Y-%m-%d %H:%M"),
-                alt.Tooltip("end:T", format="%Y-%m-%d %H:%M"),
-                "availability:N",
-            ],
-        )
-        .properties(height=max(120, 18 * frame["model"].nunique()))
-    )
-    st.altair_chart(gantt, width="stretch")
+    st.altair_chart(charts.intervals_chart(frame, ui.availability_color(), now), width="stretch")
 else:
     st.caption("No availability intervals yet.")
 
 st.subheader("Event log")
-c1, c2 = st.columns([2, 3])
-kinds = c1.multiselect("Kinds", list(EVENT_KINDS), key="history_kinds")
+c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
+kinds = c1.multiselect(
+    "Kinds", list(EVENT_KINDS), key="history_kinds", format_func=lambda k: k.replace("_", " ")
+)
 model_search = c2.text_input("Model contains", key="history_model")
+seeding = history.seeding_summary(events)
+show_seeding = c3.toggle(
+    "Show seeding",
+    key="history_show_seeding",
+    help="The rows the bundled catalog put into the registry at first start, one event each.",
+    disabled=seeding is None,
+)
+if seeding is not None and not show_seeding and "seeded" not in kinds:
+    st.caption(
+        f"{seeding['count']:,} models from {seeding['providers']} providers were seeded from "
+        f"the bundled catalog ({show_time(seeding['first'])}); their events are hidden. "
+        "Turn on “Show seeding” to list them."
+    )
+hide_seeded = seeding is not None and not show_seeding and "seeded" not in kinds
 log_events = [
     e
     for e in events
-    if (not kinds or e.kind in kinds) and model_search.strip().lower() in e.model_id.lower()
+    if (not kinds or e.kind in kinds)
+    and not (hide_seeded and e.kind == "seeded")
+    and model_search.strip().lower() in e.model_id.lower()
 ]
 st.dataframe(
     events_frame(log_events),
     hide_index=True,
     width="stretch",
-    column_config={"When": ui.time_column("When")},
+    column_config=tables.event_columns(ui.time_column("When")),
 )
 st.caption(f"{len(log_events):,} of {len(events):,} events")
 
@@ -125,5 +108,6 @@ st.dataframe(
     runs_frame(runs),
     hide_index=True,
     width="stretch",
-    column_config={"Started": ui.time_column("Started")},
+    column_config=tables.run_columns(ui.time_column("Started"), seconds=False),
+    column_order=tables.HISTORY_RUN_COLUMNS,
 )

@@ -8,10 +8,11 @@ import platform
 import streamlit as st
 
 from pages import _ui as ui
-from registry_core.cells import data_age, human_age
+from pages._ui import log_tables
+from registry_core.cells import data_age
 from registry_core.feeds import feed_status
 from registry_core.filters import provider_label
-from registry_core.frames import runs_frame
+from registry_core.frames import runs_frame, show_duration
 from registry_core.notices import health_summary, registry_state
 from registry_core.refresh import background_refresher
 
@@ -53,7 +54,10 @@ if view is not None and settings is not None:
     rows = [
         {
             "Tier": "In-memory cache",
-            "State": f"TTL {human_age(settings.cache_ttl_s)}, up to {ui.CACHE_MAX_ENTRIES} entries",
+            "State": (
+                f"TTL {show_duration(settings.cache_ttl_s)} (REGISTRY_CACHE_TTL), "
+                f"up to {ui.CACHE_MAX_ENTRIES} entries"
+            ),
             "Age": data_age(view.age_s()),
         },
         {
@@ -139,7 +143,12 @@ if settings is not None:
 st.subheader("Last discovery runs")
 runs = ui.safely("read the discovery runs", lambda: ui.load_runs(b, limit=200))
 if runs:
-    st.dataframe(runs_frame(runs[:20]), hide_index=True, width="stretch")
+    st.dataframe(
+        runs_frame(runs[:20]),
+        hide_index=True,
+        width="stretch",
+        column_config=log_tables.run_columns(ui.time_column("Started")),
+    )
 else:
     st.caption("No discovery runs yet.")
 

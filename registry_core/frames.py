@@ -6,7 +6,7 @@ Costs and Deprecations pages render these frames; the column names here are what
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -655,6 +655,19 @@ def show_time(value: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
+def show_duration(seconds: float) -> str:
+    """A setting's duration as people say it: ``"1 h"``, ``"90 min"``, ``"30 s"``, ``"2 days"``.
+
+    >>> [show_duration(s) for s in (3600, 5400, 30, 172800, 0, 90.5)]
+    ['1 h', '90 min', '30 s', '2 days', '0 s', '90.5 s']
+    """
+    for size, unit in ((86400, " days"), (3600, " h"), (60, " min")):
+        if seconds >= size and seconds % size == 0:
+            n = int(seconds // size)
+            return f"{n}{' day' if unit == ' days' and n == 1 else unit}"
+    return f"{seconds:g} s"
+
+
 def alias_target(record: ModelRecord, records: Iterable[ModelRecord]) -> ModelRecord | None:
     """The pinned record an alias points to (same provider), if it is in the registry."""
     if not record.alias_of:
@@ -737,6 +750,58 @@ def _blank(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+#: What a table cell shows for no value.
+NO_VALUE = "—"
+
+
+def table_value(value: Any) -> str:
+    """One value as a table cell people read: ``—``, ``yes``/``no``, ``chat, streaming``.
+
+    Numbers never in scientific notation; moments as on every page (:func:`show_time`).
+
+    >>> [table_value(v) for v in (None, "", [], True, False, ["chat", "streaming"], 2e-05, 128000)]
+    ['—', '—', '—', 'yes', 'no', 'chat, streaming', '0.00002', '128,000']
+    """
+    if is_empty(value):
+        return NO_VALUE
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(table_value(v) for v in value) or NO_VALUE
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer() and abs(value) >= 1:
+            return f"{int(value):,}"
+        return f"{value:.10f}".rstrip("0").rstrip(".")
+    if isinstance(value, datetime):
+        return show_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def change_rows(changed: Mapping[str, Mapping[str, Any]]) -> list[dict[str, str]]:
+    """A listing's changed fields (``MergeDiff.changed``) as rows: Model, Field, Old, New.
+
+    >>> change_rows({"m": {"Features": [None, ["chat", "streaming"]], "Available": [False, True]}})
+    [{'Model': 'm', 'Field': 'Features', 'Old': '—', 'New': 'chat, streaming'}, {'Model': 'm', 'Field': 'Available', 'Old': 'no', 'New': 'yes'}]
+    """
+    rows: list[dict[str, str]] = []
+    for model, fields in changed.items():
+        for name, change in fields.items():
+            if isinstance(change, list | tuple) and len(change) == 2:
+                old, new = change
+            else:
+                old, new = None, change
+            rows.append(
+                {"Model": model, "Field": name, "Old": table_value(old), "New": table_value(new)}
+            )
+    return rows
 
 
 def runs_frame(runs: Iterable[DiscoveryRun]) -> pd.DataFrame:

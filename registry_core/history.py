@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from registry_core.cells import format_datetime
@@ -207,3 +207,136 @@ def to_json_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 converted[key] = value
         out.append(converted)
     return out
+
+
+# --- series for the History page's charts ----------------------------------------------------
+
+
+def available_steps(
+    events: Sequence[HistoryEvent],
+    *,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Available models per provider at every moment the count moved, and at ``now``.
+
+    Rows: ``{"at": datetime, "provider_id": str, "available": int, "change": bool}``, oldest
+    first; ``change`` is false for the closing row at ``now`` (a step line runs on to it). Unlike
+    :func:`available_over_time` no day is merged, so a day with many runs shows each step.
+
+    >>> from datetime import UTC
+    >>> t = datetime(2025, 1, 1, 9, tzinfo=UTC)
+    >>> rows = available_steps([HistoryEvent("k", "openai", "a", "added", t)], now=t + timedelta(hours=1))
+    >>> [(r["at"].hour, r["available"], r["change"]) for r in rows]
+    [(9, 1, True), (10, 1, False)]
+    """
+    totals: dict[str, int] = {}
+    at_moment: dict[tuple[datetime, str], int] = {}
+    for event, delta in _availability_steps(events):
+        totals[event.provider_id] = totals.get(event.provider_id, 0) + delta
+        at_moment[(event.at, event.provider_id)] = totals[event.provider_id]
+    rows = [
+        {"at": at, "provider_id": provider, "available": n, "change": True}
+        for (at, provider), n in sorted(at_moment.items())
+    ]
+    last = max((at for at, _ in at_moment), default=None)
+    end = now if last is None or now >= last else last
+    rows += [
+        {"at": end, "provider_id": provider, "available": n, "change": False}
+        for provider, n in sorted(totals.items())
+    ]
+    return rows
+
+
+#: Bucket sizes for runs charted over time, smallest first: the chart uses the smallest that
+#: keeps the number of buckets at most :data:`MAX_BUCKETS`.
+BUCKETS: tuple[tuple[str, timedelta], ...] = (
+    ("minute", timedelta(minutes=1)),
+    ("10 minutes", timedelta(minutes=10)),
+    ("hour", timedelta(hours=1)),
+    ("6 hours", timedelta(hours=6)),
+    ("day", timedelta(days=1)),
+    ("week", timedelta(days=7)),
+    ("30 days", timedelta(days=30)),
+)
+MAX_BUCKETS = 90
+_EPOCH = datetime(1970, 1, 5, tzinfo=UTC)  # a Monday: weekly buckets start on Mondays
+
+
+def bucket_for(first: datetime, last: datetime) -> tuple[str, timedelta]:
+    """The smallest bucket of :data:`BUCKETS` that covers ``first``..``last`` in few buckets.
+
+    >>> t = datetime(2025, 1, 1, tzinfo=UTC)
+    >>> bucket_for(t, t)[0], bucket_for(t, t + timedelta(days=2))[0], bucket_for(t, t + timedelta(days=400))[0]
+    ('minute', 'hour', 'week')
+    """
+    span = last - first
+    for name, size in BUCKETS:
+        if span / size < MAX_BUCKETS:
+            return name, size
+    return BUCKETS[-1]
+
+
+def _bucket_start(moment: datetime, size: timedelta) -> datetime:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    steps = (aware - _EPOCH) // size
+    return _EPOCH + steps * size
+
+
+def runs_per_bucket(runs: Sequence[DiscoveryRun]) -> tuple[str, list[dict[str, Any]]]:
+    """Models added and removed by discovery runs, per provider and time bucket (seeding left out).
+
+    Returns the bucket's name (``"hour"``) and rows ``{"start", "end": datetime, "provider_id",
+    "change": "added" | "removed", "models": int (removed are negative, for a diverging stacked
+    bar), "runs": int}``, one per bucket, provider and change that has any run; runs in the same
+    second (one "Discover all") land in one bucket, one segment per provider. A bucket whose runs
+    added and removed nothing still gets an ``added`` row of 0 so the run is counted.
+
+    >>> t = datetime(2025, 1, 1, 9, 30, tzinfo=UTC)
+    >>> run = DiscoveryRun("r1", "openai", "user", t, added=3, removed=1)
+    >>> name, rows = runs_per_bucket([run])
+    >>> name, [(r["change"], r["models"], r["start"].minute) for r in rows]
+    ('minute', [('added', 3, 30), ('removed', -1, 30)])
+    """
+    selected = [r for r in runs if r.trigger != "seed"]
+    if not selected:
+        return BUCKETS[0][0], []
+    name, size = bucket_for(
+        min(r.started_at for r in selected), max(r.started_at for r in selected)
+    )
+    sums: dict[tuple[datetime, str, str], list[int]] = {}
+    for r in selected:
+        start = _bucket_start(r.started_at, size)
+        for change, n in (("added", r.added), ("removed", -r.removed)):
+            if change == "removed" and n == 0:
+                continue
+            entry = sums.setdefault((start, r.provider_id, change), [0, 0])
+            entry[0] += n
+            entry[1] += 1
+    rows = [
+        {
+            "start": start,
+            "end": start + size,
+            "provider_id": provider,
+            "change": change,
+            "models": models,
+            "runs": count,
+        }
+        for (start, provider, change), (models, count) in sorted(sums.items())
+    ]
+    return name, rows
+
+
+def seeding_summary(events: Sequence[HistoryEvent]) -> dict[str, Any] | None:
+    """The catalog seeding in one line's worth: how many ``seeded`` events, from when to when.
+
+    ``{"count": int, "providers": int, "first": datetime, "last": datetime}``, or ``None``.
+    """
+    seeded = [e for e in events if e.kind == "seeded"]
+    if not seeded:
+        return None
+    return {
+        "count": len(seeded),
+        "providers": len({e.provider_id for e in seeded}),
+        "first": min(e.at for e in seeded),
+        "last": max(e.at for e in seeded),
+    }

@@ -5,8 +5,19 @@ diff out. No I/O, no clock (``now`` is passed in), so every rule is a table-driv
 
 **Who owns which field.** Discovery owns Available, Last Verified, Discovery Method and the facts
 the provider reports (name, limits, features, dates, successor, alias, costs). People own Status,
-Recommended, Sort Order, Regions and Notes, and any other value they typed. A value is a
-person's ("manual") when
+Recommended, Sort Order, Regions and Notes, and any other value they typed.
+
+**Status** is people's. Discovery never infers one: a model a listing sees for the first time
+keeps an empty Status (it is not set to ``active``). It writes Status only when the provider
+(or the lifecycle dataset) explicitly reports one (``deprecated``, ``preview``), and never over a
+person's value. The state the pages show (active, retiring, retired, unavailable …) is
+:func:`registry_core.lifecycle.assess`'s, which reads an empty Status as active.
+
+**The diff** says what a listing did: a model seen for the first time is *added* only (not
+also *changed*, although its Available, Last Verified and facts were filled); a model that came
+back is *back*; *changed* lists the fields a listing changed on a model it already had.
+
+A value is a person's ("manual") when
 
 - its provenance in Metadata says ``manual``, or
 - it has no provenance entry although it is filled (someone typed it in the Airtable UI), or
@@ -221,8 +232,11 @@ def _parse_moment(text: Any) -> datetime | None:
         return None
 
 
-def _source_label(provenance: dict[str, str]) -> str | None:
+def _source_label(provenance: dict[str, str], *, listed: bool = False) -> str | None:
+    """``provider+catalog`` etc.; ``listed``: a provider's listing has seen the model."""
     kinds = {"provider" if p == "inferred" else p for p in provenance.values()}
+    if listed:
+        kinds.add("provider")
     ordered = [k for k in ("provider", "dataset", "catalog", "manual") if k in kinds]
     return "+".join(ordered) or None
 
@@ -292,9 +306,12 @@ class _Merger:
             values[attr] = value
             provenance[name] = model.provenance.get(name, "provider")
             filled[name] = cell(value)
-        status = model.status_hint or "active"
-        provenance[STATUS] = _status_origin(model) if model.status_hint else "inferred"
-        filled[STATUS] = status
+        # Status is people's: only a status the provider (or the lifecycle dataset) reports is
+        # written, never one inferred from nothing; the state pages show comes from lifecycle
+        status = model.status_hint or None
+        if status is not None:
+            provenance[STATUS] = _status_origin(model)
+            filled[STATUS] = status
         meta: dict[str, Any] = {
             "provenance": provenance,
             "filled": filled,
@@ -317,7 +334,7 @@ class _Merger:
             available=True,
             last_verified=self.now,
             discovery_method="api",
-            source=_source_label(provenance),
+            source=_source_label(provenance, listed=True),
             scope=self.scope_for(model, None),
             metadata=meta,
             **values,
@@ -353,8 +370,6 @@ class _Merger:
             offer(name, attr, getattr(model, attr), model.provenance.get(name, "provider"))
         if model.status_hint:
             offer(STATUS, "status", model.status_hint, _status_origin(model))
-        elif old.status is None:
-            offer(STATUS, "status", "active", "inferred")
 
         scope = self.scope_for(model, old)
         if scope != old.scope:
@@ -362,10 +377,12 @@ class _Merger:
             field_diff[SCOPE] = [old.scope, scope]
 
         first_sighting = old.last_verified is None or old.discovery_method != "api"
+        added = False
         if not old.available:
             changes["available"] = True
             field_diff["Available"] = [False, True]
             if first_sighting and "unavailable_since" not in meta:
+                added = True
                 self.diff.added.append(old.model_id)
                 self.event(old.model_id, "added", (), previously=old.discovery_method)
             else:
@@ -390,7 +407,7 @@ class _Merger:
             meta["lifecycle"] = model.lifecycle
         if "first_seen" not in meta:
             meta["first_seen"] = format_datetime(self.now)
-        source = _source_label(provenance)
+        source = _source_label(provenance, listed=True)
         if source != old.source:
             changes["source"] = source
 
@@ -399,8 +416,11 @@ class _Merger:
             old.last_verified is None
             or (self.now - old.last_verified).total_seconds() >= self.policy.touch_after_s
         )
-        if field_diff:
-            self.diff.changed[old.model_id] = field_diff
+        # a model seen for the first time is added, not also changed; one that came back is
+        # listed as back, so its Available flip is not a change either
+        shown = {k: v for k, v in field_diff.items() if k != "Available"}
+        if shown and not added:
+            self.diff.changed[old.model_id] = shown
         if not material and not stale:
             return old
         return old.replace(**changes, last_verified=self.now, metadata=meta)
@@ -412,7 +432,7 @@ class _Merger:
         provenance: dict[str, str] | None = None,
     ) -> None:
         for name, (before, after) in field_diff.items():
-            if name == STATUS and before is not None:
+            if name == STATUS:
                 self.event(old.model_id, "status_changed", (before, after), old=before, new=after)
             elif name in DATE_EVENT_KINDS:
                 kind = DATE_EVENT_KINDS[name]

@@ -12,10 +12,12 @@ def test_charts_and_logs(app, registry, with_fake_discovery) -> None:
     at.button(key="discover_openai").click().run()
     at.switch_page("pages/history.py").run()
     specs = [json.loads(s) for s in vega_specs(at)]
-    marks = [s["mark"]["type"] for s in specs]
-    assert marks == ["line", "bar", "bar"]  # available over time, added/removed, intervals
-    assert specs[0]["encoding"]["color"]["field"] == "provider_id"
-    assert specs[1]["encoding"]["color"]["scale"]["domain"] == ["added", "removed"]
+    # available over time (step lines, points, end labels), added/removed, intervals
+    assert [m["mark"]["type"] for m in specs[0]["layer"]] == ["line", "point", "text"]
+    assert [s["mark"]["type"] for s in specs[1:]] == ["bar", "bar"]
+    assert specs[0]["layer"][0]["encoding"]["color"]["field"] == "provider"
+    assert specs[1]["encoding"]["color"]["field"] == "provider"  # one colour per provider
+    assert specs[1]["encoding"]["opacity"]["scale"]["domain"] == ["added", "removed"]
     assert specs[2]["encoding"]["x2"]["field"] == "end"
     assert len(at.dataframe) == 2
 

@@ -37,7 +37,7 @@ def test_status_shows_the_configured_cache_ttl(app, registry, monkeypatch) -> No
     at = app("status")
     tiers = at.dataframe[0].value
     state = dict(zip(tiers["Tier"], tiers["State"], strict=True))["In-memory cache"]
-    assert state.startswith("TTL 5 min,")
+    assert state.startswith("TTL 5 min")
 
 
 def test_status_says_which_reference_copy_is_in_use(app, registry, data_dir, monkeypatch) -> None:

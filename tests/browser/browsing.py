@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1400, "height": 900}
+VIEWPORT = {"width": 1440, "height": 900}
 ROOT = Path(__file__).resolve().parents[2]
 #: Where screenshots go: a temporary folder, unless REGISTRY_SCREENSHOTS_DIR names one
 #: (``make screenshots`` points it at tests/browser/screenshots/, the README's pictures), so a

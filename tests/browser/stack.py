@@ -228,6 +228,18 @@ def populate(backends: Backends) -> None:
         service.store.close()
 
 
+def fresh_install(backends: Backends, *, discover: bool = True) -> None:
+    """What a newcomer has after the first start (the catalog seed) and, with ``discover``, one
+    listing of every configured provider."""
+    service = backends.service()
+    try:
+        seed_if_empty(service.store, backends.settings().providers)
+        if discover:
+            _discover(service, "user")
+    finally:
+        service.store.close()
+
+
 def _retired_items(fake: FakeProviderServer, provider: str) -> list[dict[str, Any]]:
     ids = set(RETIRED.get(provider, ()))
     return [m for m in fake.models(provider) if str(m.get("id") or m.get("name", "")) in ids]

@@ -45,9 +45,9 @@ def test_first_listing_creates_records_with_provenance_and_added_events() -> Non
     assert [e.kind for e in out.events] == ["added"] * 4
     gpt = by_id["gpt-4o"]
     assert gpt.available and gpt.last_verified == T0 and gpt.discovery_method == "api"
-    assert gpt.status == "active"
+    # Status is people's: discovery does not invent "active" for a model nobody flagged
+    assert gpt.status is None and "Status" not in gpt.provenance
     assert gpt.provenance["Cost per 1K tokens"] == "catalog"
-    assert gpt.provenance["Status"] == "inferred"
     assert gpt.meta["filled"]["Cost per 1K tokens"] == 0.0025
     assert gpt.source == "provider+catalog"
     assert out.to_write == out.records
@@ -233,7 +233,23 @@ def test_seeded_catalog_rows_are_refreshed_and_their_first_sighting_is_added() -
     record = out.records[0]
     assert record.available and record.discovery_method == "api" and record.cost_per_1k == 0.0025
     assert out.diff.added == ["gpt-4o"]
+    assert out.diff.changed == {}  # added, not also changed ("1 added, 1 changed" before)
     assert [e.kind for e in out.events] == ["added", "cost_changed"]
+
+
+def test_a_seeded_row_without_status_keeps_it_empty_when_first_listed() -> None:
+    seeded = ModelRecord("openai", "gpt-4o", discovery_method="fallback", source="catalog")
+    out = run(models("openai", "gpt-4o"), [seeded])
+    assert out.records[0].status is None and out.records[0].available
+    assert out.diff.added == ["gpt-4o"] and out.diff.changed == {}
+    later = run(models("openai", "gpt-4o"), out.records, at=T0 + timedelta(days=2))
+    assert later.records[0].status is None and later.diff.empty
+
+
+def test_a_provider_reported_status_is_still_written_when_nobody_typed_one() -> None:
+    out = run(models("openai", "m", status_hint="deprecated"), [])
+    assert out.records[0].status == "deprecated"
+    assert out.records[0].provenance["Status"] == "provider"
 
 
 # --- change events ------------------------------------------------------------------------

@@ -195,6 +195,7 @@ def test_an_edit_that_changes_nothing_writes_nothing(
     svc: ModelRegistryService, store: MemoryStore
 ) -> None:
     svc.discover(["openai"])
+    svc.edit_model("openai", "gpt-4o", {"Status": "active"}, editor="ana")
     events = len(store.events)
     svc.edit_model("openai", "gpt-4o", {"Status": "active"}, editor="ana")
     assert len(store.events) == events
