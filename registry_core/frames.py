@@ -130,6 +130,24 @@ BROWSE_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: What Browse shows first, in this order: what people decide on (which model, whose, is it
+#: safe, what it costs, how much fits, until when). The other columns are behind the page's
+#: column picker (and all of them on Model detail).
+BROWSE_DECISION_COLUMNS: tuple[str, ...] = (
+    "Model",
+    "Provider",
+    "Badges",
+    "Input $/1M",
+    "Output $/1M",
+    "Context",
+    "Retirement",
+)
+#: The rest, in the order the picker offers them.
+BROWSE_MORE_COLUMNS: tuple[str, ...] = tuple(
+    c for c in BROWSE_COLUMNS if c not in BROWSE_DECISION_COLUMNS
+)
+
+
 def browse_frame(
     records: Sequence[ModelRecord],
     today: date,
@@ -639,6 +657,8 @@ def provenance_rows(record: ModelRecord) -> list[dict[str, str]]:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"  # 1,047,576 tokens, not 1047576
     if isinstance(value, tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, datetime):

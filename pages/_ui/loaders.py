@@ -139,6 +139,7 @@ class BrowseTable:
     retiring_soon: int
     unavailable: int
     providers: int
+    verified: bool = False  # whether any listing has looked at any provider (else: catalog only)
 
 
 # A render-only frame derived from the cached records: kept by reference (cache_resource) rather
@@ -164,6 +165,7 @@ def _browse_table(
         retiring_soon=c.retiring_soon,
         unavailable=c.unavailable,
         providers=c.providers,
+        verified=bool(looked),
     )
 
 

@@ -7,6 +7,7 @@ filtered view is a shareable link.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -16,6 +17,7 @@ from pages._ui.loaders import filter_count, view_summary
 from pages._ui.signin import user_email
 from pages._ui.startup import Boot
 from registry_core.filters import (
+    FILTER_PARAMS,
     PARAM_AVAILABLE,
     PARAM_FEATURE,
     PARAM_PROVIDER,
@@ -26,6 +28,7 @@ from registry_core.filters import (
     SORT_LABELS,
     RegistryFilter,
 )
+from registry_core.labels import option_label
 from registry_core.records import FEATURE_OPTIONS, STATUS_OPTIONS
 
 
@@ -37,29 +40,137 @@ def provider_options(b: Boot) -> list[str]:
     return list(dict.fromkeys(known))
 
 
-def sidebar_filters(b: Boot) -> RegistryFilter:
-    """The shared filters; bound to the URL so a filtered view is a shareable link."""
+#: Pages the sidebar filters apply to (by url path; ``""`` is Browse at ``/``). Discover,
+#: Status and Model detail show every provider and model whatever the filter says, so the
+#: filters are not drawn there.
+FILTERED_PAGES: frozenset[str] = frozenset(
+    {"", "home", "browse", "history", "deprecations", "costs"}
+)
+
+
+def filters_apply(url_path: str | None) -> bool:
+    """Whether the page at ``url_path`` uses the sidebar filters (``None``: unknown, yes)."""
+    return url_path is None or url_path in FILTERED_PAGES
+
+
+def _labeller(kind: str) -> Callable[[str], str]:
+    return lambda value: option_label(kind, value)
+
+
+def sidebar_filters(b: Boot, url_path: str | None = None) -> RegistryFilter:
+    """The shared filters, kept in the URL so a filtered view is a shareable link.
+
+    Options read as words (``OpenAI``, ``Deprecated``, ``Cheapest first``) while the URL keeps
+    the ids of :mod:`registry_core.filters` (``?provider=openai&sort=cheapest``): Streamlit's
+    own binding would write the words into the URL, so the URL is read and written here.
+    On a page the filters do not apply to (:func:`filters_apply`) nothing is drawn; the
+    session's filter is kept (``persist_state``) and stays in the URL for the next page.
+    """
+    providers = provider_options(b)
+    _seed_from_url(providers)
+    if filters_apply(url_path):
+        _draw_filters(providers)
+    flt = current_filter()
+    _write_url(flt)
+    return flt
+
+
+_SYNCED = "_sidebar_url"  # session key: the filter params this session last wrote to the URL
+
+
+def _url_params() -> dict[str, list[str]]:
+    params = st.query_params
+    return {key: params.get_all(key) for key in FILTER_PARAMS if key in params}
+
+
+def _seed_from_url(providers: Sequence[str]) -> None:
+    """Take a filter param from the URL when it is not the one this session wrote there.
+
+    That is a link opened in a new session, an edited address or the browser's Back button.
+    A param missing from the URL changes nothing (a page switch drops the params).
+    """
+    state = st.session_state
+    written: dict[str, list[str]] = state.get(_SYNCED) or {}
+    url = _url_params()
+    changed = {k: v for k, v in url.items() if v and v != written.get(k)}
+    if not changed:
+        return
+    flt = RegistryFilter.from_query_params(changed)
+    if PARAM_PROVIDER in changed:
+        state[PARAM_PROVIDER] = [p for p in flt.providers if p in providers]
+    if PARAM_STATUS in changed:
+        state[PARAM_STATUS] = list(flt.statuses)
+    if PARAM_FEATURE in changed:
+        state[PARAM_FEATURE] = list(flt.features)
+    if PARAM_SEARCH in changed:
+        state[PARAM_SEARCH] = flt.search
+    if PARAM_AVAILABLE in changed:
+        state[PARAM_AVAILABLE] = flt.available_only
+    if PARAM_SORT in changed:
+        state[PARAM_SORT] = flt.sort
+    if PARAM_USED_BY in changed:
+        state[PARAM_USED_BY] = ", ".join(flt.used_by)
+
+
+def _write_url(flt: RegistryFilter) -> None:
+    wanted = {k: [v] if isinstance(v, str) else list(v) for k, v in flt.to_query_params().items()}
+    used_by = str(st.session_state.get(PARAM_USED_BY) or "").strip()
+    if used_by:
+        wanted[PARAM_USED_BY] = [used_by]
+    else:
+        wanted.pop(PARAM_USED_BY, None)
+    params = st.query_params
+    current = _url_params()
+    for key in FILTER_PARAMS:
+        if key in wanted and current.get(key) != wanted[key]:
+            params[key] = wanted[key]
+        elif key not in wanted and key in current:
+            del params[key]
+    st.session_state[_SYNCED] = wanted
+
+
+def _draw_filters(providers: Sequence[str]) -> None:
     sb = st.sidebar
-    sb.multiselect("Provider", provider_options(b), key=PARAM_PROVIDER, bind="query-params")
-    sb.multiselect("Status", list(STATUS_OPTIONS), key=PARAM_STATUS, bind="query-params")
+    sb.multiselect(
+        "Provider",
+        providers,
+        key=PARAM_PROVIDER,
+        persist_state="session",
+        format_func=_labeller("provider"),
+    )
+    sb.multiselect(
+        "Status",
+        list(STATUS_OPTIONS),
+        key=PARAM_STATUS,
+        persist_state="session",
+        format_func=_labeller("status"),
+    )
     sb.multiselect(
         "Features",
         list(FEATURE_OPTIONS),
         key=PARAM_FEATURE,
-        bind="query-params",
+        persist_state="session",
         help="Models must have every feature chosen.",
+        format_func=_labeller("feature"),
     )
-    sb.text_input("Search", key=PARAM_SEARCH, bind="query-params", placeholder="gpt-4o, sonnet…")
-    sb.toggle("Available only", key=PARAM_AVAILABLE, bind="query-params")
+    sb.text_input(
+        "Search", key=PARAM_SEARCH, persist_state="session", placeholder="gpt-4o, sonnet…"
+    )
+    sb.toggle("Available only", key=PARAM_AVAILABLE, persist_state="session")
     sb.text_input(
         "Used by",
         key=PARAM_USED_BY,
-        bind="query-params",
+        persist_state="session",
         placeholder="team or service",
         help="Models whose Used By names any of these (separate names with commas).",
     )
-    sb.selectbox("Sort", list(SORT_LABELS), key=PARAM_SORT, bind="query-params")
-    return current_filter()
+    sb.selectbox(
+        "Sort",
+        list(SORT_LABELS),
+        key=PARAM_SORT,
+        persist_state="session",
+        format_func=_labeller("sort"),
+    )
 
 
 def current_filter() -> RegistryFilter:
@@ -78,8 +189,11 @@ def current_filter() -> RegistryFilter:
     )
 
 
-def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
-    """The one-line description of the filters, the active store and the data's age."""
+def sidebar_status(b: Boot, flt: RegistryFilter, url_path: str | None = None) -> None:
+    """The one-line description of the filters, the active store and the data's age.
+
+    The filter sentence is left out on pages the filters do not apply to.
+    """
     if not b.ok:
         return
     try:
@@ -88,7 +202,8 @@ def sidebar_status(b: Boot, flt: RegistryFilter) -> None:
     except Exception:
         st.sidebar.caption(safe.md("Store: {} — unreadable", store_label(b)))
         return
-    st.sidebar.caption(safe.text(flt.describe(shown)))
+    if filters_apply(url_path):
+        st.sidebar.caption(safe.text(flt.describe(shown)))
     st.sidebar.caption(
         safe.md(
             "Store: **{}** · data {} · served from {}",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -106,11 +107,49 @@ def _build_service(settings: Settings) -> ModelRegistryService:
     return ModelRegistryService.from_settings(settings)
 
 
+#: What the page says while the first start writes the bundled catalog into the registry
+#: (seconds on SQLite, about a minute on an empty Airtable base at its request limit).
+SEED_MESSAGE = (
+    "Setting up the registry: writing the bundled catalog's models (first start only; "
+    "on Airtable this takes about a minute)…"
+)
+
+
+def _seed_progress_text(*args: object) -> str:
+    """A seed progress report as a line: ``(done, total)`` counts, or whatever text it gives."""
+    numbers = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
+    if len(numbers) >= 2 and numbers[1] > 0:
+        return f"Setting up the registry: {numbers[0]:,} of {numbers[1]:,} catalog models written…"
+    for arg in args:
+        for attr in ("written", "done", "rows"):
+            done = getattr(arg, attr, None)
+            total = getattr(arg, "total", None)
+            if isinstance(done, int) and isinstance(total, int) and total > 0:
+                return f"Setting up the registry: {done:,} of {total:,} catalog models written…"
+    return SEED_MESSAGE
+
+
 def _seed(service: ModelRegistryService) -> None:
     # a fresh machine shows the bundled catalog's models at once; a failure here only means
-    # the resolver falls back to the snapshot or catalog, with a banner
+    # the resolver falls back to the snapshot or catalog, with a banner. The page says what
+    # is happening meanwhile: progress when the service reports it, else a spinner with text.
     try:
-        service.ensure_seeded()
+        takes_progress = "progress" in inspect.signature(service.ensure_seeded).parameters
+    except (TypeError, ValueError):
+        takes_progress = False
+    try:
+        with st.spinner(SEED_MESSAGE, show_time=True):
+            if takes_progress:
+                line = st.empty()
+
+                def progress(*args: object) -> None:
+                    with contextlib.suppress(Exception):  # a report never stops the seed
+                        line.caption(_seed_progress_text(*args))
+
+                service.ensure_seeded(progress=progress)  # type: ignore[call-arg]
+                line.empty()
+            else:
+                service.ensure_seeded()
     except Exception as exc:
         log.warning("seeding from the catalog failed: %s", type(exc).__name__)
 
