@@ -75,6 +75,7 @@ event = st.dataframe(
     table.arrow,  # converted once per registry version and filter, not on every rerun
     key="browse_table",
     hide_index=True,
+    placeholder="—",  # a missing value reads as a dash, not None
     width="stretch",
     height=min(MAX_HEIGHT_PX, ROW_PX * (len(table.keys) + 1) + 3),  # no empty grid below
     on_select="rerun",

@@ -43,7 +43,9 @@ st.caption(
 costs = cost_frame(records)
 st.dataframe(
     costs,
+    height=min(600, 35 * (len(costs) + 1) + 3),  # fitted to the rows, scrolling past 16
     hide_index=True,
+    placeholder="—",  # a missing value reads as a dash, not None
     width="stretch",
     column_config={
         "Input $/1K": st.column_config.NumberColumn("Input $/1K", format="$%.6f"),
@@ -66,6 +68,7 @@ if not units.empty:
     st.dataframe(
         units,
         hide_index=True,
+        placeholder="—",  # a missing value reads as a dash, not None
         width="stretch",
         column_config={"USD": st.column_config.NumberColumn("USD", format="$%.4f")},
     )

@@ -100,7 +100,7 @@ st.caption(
     + (" · :green-badge[recommended]" if record.recommended else "")
 )
 
-left, right = st.columns([3, 2])
+left, right = st.columns([2, 1])
 with left:
     st.subheader("Fields")
     fields = pd.DataFrame(provenance_rows(record))
@@ -108,14 +108,17 @@ with left:
     st.dataframe(
         fields,
         hide_index=True,
+        placeholder="—",  # a missing value reads as a dash, not None
         width="stretch",
         height=35 * (len(fields) + 1) + 3,  # every field at once, no scrolling inside the grid
         column_config={
+            "Field": st.column_config.TextColumn("Field", width=220),
+            "Value": st.column_config.TextColumn("Value", width=260),
             "From": st.column_config.TextColumn(
                 "From",
                 help="Where the value came from: the provider's listing, the lifecycle "
-                "dataset, the bundled catalog, or people (edited here or in Airtable)",
-            )
+                "data, the bundled catalog, or people (edited here or in Airtable)",
+            ),
         },
     )
     claims = lifecycle_sources_rows(record)
@@ -128,6 +131,7 @@ with left:
         st.dataframe(
             pd.DataFrame(claims),
             hide_index=True,
+            placeholder="—",  # a missing value reads as a dash, not None
             width="stretch",
             column_config={"Link": st.column_config.LinkColumn("Link")},
         )
@@ -201,6 +205,7 @@ if events:
     st.dataframe(
         events_frame(events),
         hide_index=True,
+        placeholder="—",  # a missing value reads as a dash, not None
         width="stretch",
         column_config={"When": ui.time_column("When")},
     )

@@ -92,22 +92,22 @@ def option_label(kind: str, value: str | None) -> str:
 
 #: Where a field's value came from (a record's provenance and Source), in words.
 ORIGIN_LABELS: dict[str, str] = {
-    "provider": "provider listing",
-    "api": "provider listing",
-    "catalog": "bundled catalog",
-    "dataset": "lifecycle dataset",
-    "lifecycle": "lifecycle dataset",
+    "provider": "provider",
+    "api": "provider",
+    "catalog": "catalog",
+    "dataset": "lifecycle data",
+    "lifecycle": "lifecycle data",
     "manual": "people",
-    "key": "the model's id",
-    "fallback": "bundled catalog",
+    "key": "model id",
+    "fallback": "catalog",
 }
 
 
 def origin_label(origin: str | None) -> str:
-    """A provenance value in words; ``+`` joins read as "and", other text stays as it is.
+    """A provenance value in words; ``+`` joins read as a list, other text stays as it is.
 
     >>> origin_label("provider+catalog"), origin_label("key"), origin_label("inferred from x")
-    ('provider listing and bundled catalog', "the model's id", 'inferred from x')
+    ('provider, catalog', 'model id', 'inferred from x')
     """
     if not origin:
         return ""
@@ -115,7 +115,7 @@ def origin_label(origin: str | None) -> str:
     if not all(p in ORIGIN_LABELS for p in parts):
         return origin
     words = list(dict.fromkeys(ORIGIN_LABELS[p] for p in parts))
-    return " and ".join(words)
+    return ", ".join(words)
 
 
 def field_label(attr: str) -> str:

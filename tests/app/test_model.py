@@ -15,12 +15,12 @@ def test_detail_shows_fields_with_their_origin(app, registry) -> None:
     assert plain(at.title[0].value) == "GPT-4o"
     fields = at.dataframe[0].value
     origin = dict(zip(fields["Field"], fields["From"], strict=True))
-    assert origin["Cost per 1K tokens"] == "bundled catalog"
-    assert origin["Max Tokens"] == "provider listing"
+    assert origin["Cost per 1K tokens"] == "catalog"
+    assert origin["Max Tokens"] == "provider"
     assert origin["Status"] == "people"
-    assert origin["Features"] == "provider listing and bundled catalog"
-    # no internal wording, numbers with separators
-    assert origin["Model ID"] == "the model's id"
+    assert origin["Features"] == "provider, catalog"
+    # no internal wording ("key"), numbers with separators
+    assert origin["Model ID"] == "model id"
     values = dict(zip(fields["Field"], fields["Value"], strict=True))
     assert values["Max Tokens"] == "128,000"
 
