@@ -112,8 +112,8 @@ with left:
         width="stretch",
         height=35 * (len(fields) + 1) + 3,  # every field at once, no scrolling inside the grid
         column_config={
-            "Field": st.column_config.TextColumn("Field", width=220),
-            "Value": st.column_config.TextColumn("Value", width=260),
+            "Field": st.column_config.TextColumn("Field", width=205),
+            "Value": st.column_config.TextColumn("Value", width=215),
             "From": st.column_config.TextColumn(
                 "From",
                 help="Where the value came from: the provider's listing, the lifecycle "
