@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+STANDIN_PORT ?= 8765
+FAKE_PORT ?= 8766
 
 .PHONY: run test lint bench screenshots stand-in fake-providers clean lock lifecycle-data
 
@@ -41,10 +43,10 @@ screenshots: $(STAMP)
 
 # A local Airtable stand-in and local fake providers, to try the dashboard without accounts.
 stand-in: $(STAMP)
-	$(PY) -m registry_core.testing.airtable_server --port 8765
+	$(PY) -m registry_core.testing.airtable_server --port $(STANDIN_PORT)
 
 fake-providers: $(STAMP)
-	$(PY) -m registry_core.testing.fake_providers --port 8766
+	$(PY) -m registry_core.testing.fake_providers --port $(FAKE_PORT)
 
 # Re-pin every dependency (run after changing pyproject.toml's dependency lists).
 lock:

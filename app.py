@@ -53,8 +53,8 @@ if boot.error:
     st.caption("The Status page lists each tier and the command that fixes it.")
 
 try:
-    active_filter = ui.sidebar_filters(boot)
-    ui.sidebar_status(boot, active_filter)
+    active_filter = ui.sidebar_filters(boot, page.url_path)
+    ui.sidebar_status(boot, active_filter, page.url_path)
 except Exception as exc:  # the sidebar must never take a page down
     st.sidebar.warning(f"Filters unavailable ({type(exc).__name__}).")
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages import _ui as ui
 from registry_core.export import DEFAULT_EXPORT_COLUMNS, EXPORT_COLUMNS, records_to_csv
-from registry_core.frames import cost_chart_frame, cost_frame, unit_price_frame
+from registry_core.frames import cost_chart_frame, cost_frame, is_priced, unit_price_frame
 from registry_core.price_history import prices_as_of
 
 b = ui.require()
@@ -43,7 +43,9 @@ st.caption(
 costs = cost_frame(records)
 st.dataframe(
     costs,
+    height=min(600, 35 * (len(costs) + 1) + 3),  # fitted to the rows, scrolling past 16
     hide_index=True,
+    placeholder="—",  # a missing value reads as a dash, not None
     width="stretch",
     column_config={
         "Input $/1K": st.column_config.NumberColumn("Input $/1K", format="$%.6f"),
@@ -66,16 +68,29 @@ if not units.empty:
     st.dataframe(
         units,
         hide_index=True,
+        placeholder="—",  # a missing value reads as a dash, not None
         width="stretch",
         column_config={"USD": st.column_config.NumberColumn("USD", format="$%.4f")},
     )
-unpriced = len(records) - len(costs)
+priced = [r for r in records if is_priced(r)]  # the rows of the table, the chart and the CSV
+unpriced = len(records) - len(priced)
 if unpriced:
-    st.caption(f"{unpriced} model(s) in this view have no price recorded and are left out.")
+    st.caption(
+        f"{unpriced:,} {'model' if unpriced == 1 else 'models'} in this view "
+        f"{'has' if unpriced == 1 else 'have'} no price recorded and "
+        f"{'is' if unpriced == 1 else 'are'} left out of the table, the chart and the CSV."
+    )
 
 st.subheader("Comparison")
-top = st.slider("Models to compare (most expensive first)", 5, 50, 20, key="costs_top")
-chart_rows = cost_chart_frame(records, limit=top)
+cheapest = flt.sort == "cheapest"
+top = st.slider(
+    f"Models to compare ({'cheapest' if cheapest else 'most expensive'} first)",
+    5,
+    50,
+    20,
+    key="costs_top",
+)
+chart_rows = cost_chart_frame(priced, limit=top, cheapest_first=cheapest)
 if chart_rows.empty:
     st.caption("No priced model in this view.")
 else:
@@ -105,8 +120,8 @@ columns = st.multiselect(
     "Columns", list(EXPORT_COLUMNS), default=list(DEFAULT_EXPORT_COLUMNS), key="export_columns"
 )
 st.download_button(
-    f"Download CSV ({len(records):,} rows)",
-    data=records_to_csv(records, columns or list(DEFAULT_EXPORT_COLUMNS)),
+    f"Download CSV ({len(priced):,} rows)",
+    data=records_to_csv(priced, columns or list(DEFAULT_EXPORT_COLUMNS)),
     file_name=f"ai-models-as-of-{as_of.isoformat()}.csv" if as_of else "ai-models.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -114,6 +129,6 @@ st.download_button(
     on_click="ignore",
 )
 st.caption(
-    "Exactly the rows in this view. Text cells that start with = + - @ are prefixed with ' "
-    "so spreadsheets do not run them as formulas."
+    f"The same {len(priced):,} {'row' if len(priced) == 1 else 'rows'} as the table above, "
+    "in the same order; prices in USD as plain decimals."
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import uuid
 from datetime import UTC, datetime
 
@@ -23,6 +24,7 @@ from registry_core.frames import (
     parse_model_ref,
     provenance_rows,
 )
+from registry_core.labels import field_labels, origin_label
 from registry_core.lifecycle import verified_providers
 from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS, ModelRecord
 
@@ -33,21 +35,52 @@ if view is None:
 ui.banners(view)
 
 refs = sorted(model_ref(r) for r in view.records)
+# the URL names the model (?model=provider/model). The picker is not bound to it: a bound
+# selectbox drops a value that is not one of its options, and a link to a model that is not
+# in the registry should say so, keeping the address as it is.
+wanted = st.query_params.get("model") or None
+if st.session_state.get("_model_url", "") != wanted or "model" not in st.session_state:
+    # a new address (or the first visit): the picker follows it
+    st.session_state["_model_url"] = wanted
+    st.session_state["model"] = wanted if wanted in refs else None
+
+
+def _picked() -> None:
+    chosen = st.session_state.get("model")
+    if chosen:
+        st.query_params["model"] = chosen
+        st.session_state["_model_url"] = chosen
+
+
 st.selectbox(
     "Model",
     refs,
-    index=None,
     key="model",
-    bind="query-params",
-    placeholder="Choose a model (provider/model id)",
+    on_change=_picked,
+    placeholder="Choose a model (provider/model id) — type to search",
 )
-picked = parse_model_ref(st.session_state.get("model"))
+picked = parse_model_ref(st.session_state.get("model") or wanted)
 if picked is None:
     st.info("Choose a model above, or select a row on the Browse page.")
     st.stop()
 found = ui.find_record(view, *picked)
 if found is None:
-    st.warning(ui.safe.md("{} is not in the registry.", f"{picked[0]}/{picked[1]}"))
+    st.warning(
+        ui.safe.md(
+            "{} is not in the registry. Check the id, or pick a model above (type to search).",
+            f"{picked[0]}/{picked[1]}",
+        ),
+        icon=":material/search_off:",
+    )
+    near = difflib.get_close_matches(f"{picked[0]}/{picked[1]}", refs, n=5, cutoff=0.5)
+    if near:
+        st.markdown("Did you mean: " + ", ".join(ui.safe.code(r) for r in near))
+    st.page_link(
+        ui.page_path("browse"),
+        label=ui.safe.md("Search Browse for “{}”", picked[1]),
+        query_params={"q": picked[1][:200]},
+        icon=":material/search:",
+    )
     st.stop()
 record: ModelRecord = found  # typed: the callbacks below cannot see the narrowing
 
@@ -68,17 +101,25 @@ st.caption(
     + (" · :green-badge[recommended]" if record.recommended else "")
 )
 
-left, right = st.columns([3, 2])
+left, right = st.columns([2, 1])
 with left:
     st.subheader("Fields")
+    fields = pd.DataFrame(provenance_rows(record))
+    fields["From"] = [origin_label(o) for o in fields["From"]] if len(fields) else []
     st.dataframe(
-        pd.DataFrame(provenance_rows(record)),
+        fields,
         hide_index=True,
+        placeholder="—",  # a missing value reads as a dash, not None
         width="stretch",
+        height=35 * (len(fields) + 1) + 3,  # every field at once, no scrolling inside the grid
         column_config={
+            "Field": st.column_config.TextColumn("Field", width=205),
+            "Value": st.column_config.TextColumn("Value", width=215),
             "From": st.column_config.TextColumn(
-                "From", help="provider / dataset / catalog / manual"
-            )
+                "From",
+                help="Where the value came from: the provider's listing, the lifecycle "
+                "data, the bundled catalog, or people (edited here or in Airtable)",
+            ),
         },
     )
     claims = lifecycle_sources_rows(record)
@@ -91,6 +132,7 @@ with left:
         st.dataframe(
             pd.DataFrame(claims),
             hide_index=True,
+            placeholder="—",  # a missing value reads as a dash, not None
             width="stretch",
             column_config={"Link": st.column_config.LinkColumn("Link")},
         )
@@ -164,6 +206,7 @@ if events:
     st.dataframe(
         events_frame(events),
         hide_index=True,
+        placeholder="—",  # a missing value reads as a dash, not None
         width="stretch",
         column_config={"When": ui.time_column("When")},
     )
@@ -278,9 +321,11 @@ if submitted:
         edit_id = pending[1] if pending and pending[0] == signature else uuid.uuid4().hex
         st.session_state["_edit_pending"] = (signature, edit_id)
         expected = {a: shown_before.get(a, getattr(record, a)) for a in changes}
+        assert b.service is not None  # ui.require() stops the page without one
+        edit = b.service.edit_model
         saved = ui.safely(
             "save the edit",
-            lambda: b.service.edit_model(
+            lambda: edit(
                 record.provider_id,
                 record.model_id,
                 changes,
@@ -293,6 +338,7 @@ if submitted:
             st.session_state.pop("_edit_pending", None)
             ui.invalidate(b, old_version, [record.provider_id], record.model_id)
             st.session_state["_edit_flash"] = (
-                f"Saved {', '.join(sorted(changes))} as {editor}; the change is in the history."
+                f"Saved {', '.join(sorted(field_labels(changes)))} as {editor}; "
+                "the change is in the history."
             )
             st.rerun()

@@ -48,8 +48,9 @@ rows = []
 if view is not None and settings is not None:
     snapshot = settings.snapshot_path
     down = ui.banner.store_failure(b) is not None
+    resolver = b.service.resolver if b.service is not None else None
     snapshot_problem = ui.safely(
-        "check the snapshot", lambda: b.service.resolver.snapshot.problem()
+        "check the snapshot", lambda: resolver.snapshot.problem() if resolver else None
     )
     rows = [
         {

@@ -9,7 +9,9 @@ status.
 - ``check PROVIDER MODEL [--within-days N] [--json]`` (N defaults to the lifecycle window): 0 ok,
   1 deprecated or retiring soon,
   3 unavailable or unknown (2 stays argparse's usage error).
-- ``recommend PROVIDER [--feature F] [--json]``: prints the model id; 1 when there is none.
+- ``recommend PROVIDER [--feature F] [--json]``: prints the model id; 1 when there is none,
+  3 for a provider id this install does not know. Says so (on stderr) when nothing of the
+  provider has been verified by a listing yet, as ``check`` does.
 """
 
 from __future__ import annotations
@@ -155,8 +157,36 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return CHECK_EXIT[result.state]
 
 
+def _known_providers(service: Any) -> list[str]:
+    """Provider ids this install knows: its adapters, its settings and the registry's rows."""
+    from registry_core.providers import PROVIDERS
+
+    try:
+        held = {r.provider_id for r in service.list_models().records}
+    except Exception:  # an unreadable registry: the adapters and settings still say enough
+        held = set()
+    return sorted({*PROVIDERS, *service.settings.providers, *held})
+
+
 def _cmd_recommend(args: argparse.Namespace) -> int:
-    pick = _service().get_recommended_model(args.provider, feature=args.feature)
+    from registry_core.lifecycle import verified_providers
+
+    service = _service()
+    known = _known_providers(service)
+    if args.provider not in known:
+        # the registry is not empty: the provider id is wrong (a typo, or not supported)
+        echo(
+            f"error: unknown provider {args.provider!r}; known providers: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        return 3
+    pick = service.get_recommended_model(args.provider, feature=args.feature)
+    verified = args.provider in verified_providers(service.list_models(args.provider).records)
+    unverified = (
+        f"nothing of {args.provider} has been verified yet: the pick comes from the bundled "
+        f"reference catalog, not a listing (run `python -m registry_core refresh "
+        f"{args.provider}` with a key set)"
+    )
     if args.json:
         echo(
             json_text(
@@ -165,7 +195,8 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
                     "model_id": pick.model_id,
                     "reason": pick.reason,
                     "feature": pick.feature,
-                    "warnings": list(pick.warnings),
+                    "verified": verified,
+                    "warnings": list(pick.warnings) + ([] if verified else [unverified]),
                 },
                 indent=2,
                 ensure_ascii=True,
@@ -175,6 +206,8 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         echo(pick.model_id)
     for warning in pick.warnings if not args.json else ():
         echo(f"warning: {warning}", file=sys.stderr)
+    if not verified and not args.json:
+        echo(f"warning: {unverified}.", file=sys.stderr)
     return 0 if pick.model_id else 1
 
 

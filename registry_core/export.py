@@ -5,10 +5,13 @@ carriage return) as a formula. Model names and notes are typed by people and lis
 providers, so every text cell that starts that way is neutralised with a leading apostrophe
 (OWASP's advice); numbers are written as plain numbers and never touched.
 
->>> rec = ModelRecord("openai", "gpt-4o", cost_per_1k=0.0025, notes="=HYPERLINK(1)")
->>> print(records_to_csv([rec], ["Provider", "Model ID", "Input $/1M", "Notes"]), end="")
-Provider,Model ID,Input $/1M,Notes
-openai,gpt-4o,2.5,'=HYPERLINK(1)
+Providers read by name, as on every page (``Provider ID`` holds the id); prices are plain
+decimals (``0.00002``, never ``2e-05``, which people and some spreadsheets misread).
+
+>>> rec = ModelRecord("openai", "gpt-4o", cost_per_1k=0.00002, notes="=HYPERLINK(1)")
+>>> print(records_to_csv([rec], ["Provider", "Model ID", "Input $/1K", "Notes"]), end="")
+Provider,Model ID,Input $/1K,Notes
+OpenAI,gpt-4o,0.00002,'=HYPERLINK(1)
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from registry_core.cells import format_datetime
+from registry_core.filters import provider_label
 from registry_core.records import ModelRecord
 
 #: Leading characters that make a spreadsheet treat a cell as a formula.
@@ -64,9 +69,22 @@ def _listed(values: Sequence[str]) -> str:
     return ", ".join(values)
 
 
+def plain_decimal(value: float) -> str:
+    """A float as a plain decimal, never in scientific notation.
+
+    >>> plain_decimal(2e-05), plain_decimal(2.5), plain_decimal(30.0), plain_decimal(1e21)
+    ('0.00002', '2.5', '30', '1000000000000000000000')
+    """
+    if value.is_integer():
+        return str(int(value))
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 #: Export column label -> how to read it from a record, in the default order.
 EXPORT_COLUMNS: dict[str, Callable[[ModelRecord], Cell]] = {
-    "Provider": lambda r: r.provider_id,
+    "Provider": lambda r: provider_label(r.provider_id),
+    "Provider ID": lambda r: r.provider_id,
     "Model ID": lambda r: r.model_id,
     "Model Name": lambda r: r.model_name,
     "Status": lambda r: r.status,
@@ -111,7 +129,7 @@ def _text(value: Cell) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() else repr(value)
+        return plain_decimal(value)
     if isinstance(value, str) and "\r" in value:
         # a bare carriage return is not quoted by the csv module (the line end is "\n") but
         # spreadsheets break the row there, so "x\r=1+1" would start a new cell with a formula

@@ -131,6 +131,24 @@ BROWSE_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: What Browse shows first, in this order: what people decide on (which model, whose, is it
+#: safe, what it costs, how much fits, until when). The other columns are behind the page's
+#: column picker (and all of them on Model detail).
+BROWSE_DECISION_COLUMNS: tuple[str, ...] = (
+    "Model",
+    "Provider",
+    "Badges",
+    "Input $/1M",
+    "Output $/1M",
+    "Context",
+    "Retirement",
+)
+#: The rest, in the order the picker offers them.
+BROWSE_MORE_COLUMNS: tuple[str, ...] = tuple(
+    c for c in BROWSE_COLUMNS if c not in BROWSE_DECISION_COLUMNS
+)
+
+
 def browse_frame(
     records: Sequence[ModelRecord],
     today: date,
@@ -229,7 +247,7 @@ def cost_frame(records: Iterable[ModelRecord]) -> pd.DataFrame:
             "Context": r.max_tokens,
         }
         for r in records
-        if r.cost_per_1k is not None or r.output_cost_per_1k is not None
+        if is_priced(r)
     ]
     columns = [
         "Provider",
@@ -282,13 +300,23 @@ def inference_text(record: ModelRecord) -> str | None:
     return f"inferred from {where}{base['model']}{reason}"
 
 
-def cost_chart_frame(records: Iterable[ModelRecord], limit: int = 25) -> pd.DataFrame:
+def is_priced(record: ModelRecord) -> bool:
+    """Whether a record has a token price (the rows of the Costs table, chart and CSV)."""
+    return record.cost_per_1k is not None or record.output_cost_per_1k is not None
+
+
+def cost_chart_frame(
+    records: Iterable[ModelRecord], limit: int = 25, *, cheapest_first: bool = False
+) -> pd.DataFrame:
     """Long-form costs per 1M tokens (input and output) for a grouped bar chart.
 
-    The ``limit`` most expensive models by input + output price, so the chart stays readable.
+    The ``limit`` most expensive models by input + output price (the cheapest ones with
+    ``cheapest_first``, as under the ``cheapest`` sort), so the chart stays readable.
     """
-    priced = [r for r in records if r.cost_per_1k is not None or r.output_cost_per_1k is not None]
-    priced.sort(key=lambda r: -((r.cost_per_1k or 0.0) + (r.output_cost_per_1k or 0.0)))
+    priced = [r for r in records if is_priced(r)]
+    total = [(r.cost_per_1k or 0.0) + (r.output_cost_per_1k or 0.0) for r in priced]
+    order = sorted(range(len(priced)), key=lambda i: total[i] if cheapest_first else -total[i])
+    priced = [priced[i] for i in order]
     rows: list[dict[str, Any]] = []
     for r in priced[:limit]:
         label = f"{r.provider_id}/{r.model_id}"
@@ -640,6 +668,8 @@ def provenance_rows(record: ModelRecord) -> list[dict[str, str]]:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"  # 1,047,576 tokens, not 1047576
     if isinstance(value, tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, datetime):

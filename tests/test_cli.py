@@ -63,3 +63,23 @@ def test_registry_core_never_imports_streamlit() -> None:
         )
     ]
     assert offenders == []
+
+
+def test_recommend_on_an_unverified_registry_says_nothing_was_verified(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["recommend", "openai"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip()  # a model id
+    assert "nothing of openai has been verified yet" in captured.err
+    assert main(["recommend", "openai", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["verified"] is False
+    assert any("has been verified yet" in w for w in answer["warnings"])
+
+
+def test_recommend_an_unknown_provider_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "nosuchprovider"]) == 3
+    err = capsys.readouterr().err
+    assert "unknown provider 'nosuchprovider'" in err and "openai" in err
+    assert "registry is empty" not in err  # it holds the seeded catalog

@@ -69,7 +69,7 @@ def test_default_columns_and_costs() -> None:
     rows = _parse(records_to_csv(recs))
     assert rows[0] == list(DEFAULT_EXPORT_COLUMNS)
     assert rows[1] == [
-        "openai",
+        "OpenAI",  # providers by name, as on every page
         "gpt-4o-mini",
         "GPT-4o mini",
         "active",
@@ -79,7 +79,7 @@ def test_default_columns_and_costs() -> None:
         "0.6",
         "128000",
     ]
-    assert rows[2] == ["mistral", "free-model", "", "", "", "", "", "", ""]
+    assert rows[2] == ["Mistral", "free-model", "", "", "", "", "", "", ""]
 
 
 def test_chosen_columns_in_chosen_order() -> None:
@@ -132,3 +132,10 @@ def test_a_bare_carriage_return_cannot_start_a_formula_cell() -> None:
     text = records_to_csv([rec], ["Model Name", "Notes"])
     assert "\r" not in text
     assert _parse(text)[1] == ["a\nb", "x\n=1+1"]
+
+
+def test_prices_are_plain_decimals_and_providers_have_an_id_column() -> None:
+    rec = ModelRecord("openai", "tiny", cost_per_1k=0.00002, output_cost_per_1k=0.000001)
+    rows = _parse(records_to_csv([rec], ["Provider", "Provider ID", "Input $/1K", "Output $/1K"]))
+    # repr() wrote 2e-05 and 1e-06: spreadsheets in some locales read them as text
+    assert rows[1] == ["OpenAI", "openai", "0.00002", "0.000001"]

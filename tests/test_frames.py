@@ -239,7 +239,7 @@ def test_provenance_rows() -> None:
     )
     rows = {row["Field"]: (row["Value"], row["From"]) for row in provenance_rows(rec)}
     assert rows["Cost per 1K tokens"] == ("0.0025", "catalog")
-    assert rows["Max Tokens"] == ("128000", "provider")
+    assert rows["Max Tokens"] == ("128,000", "provider")
     assert rows["Status"] == ("active", "manual")
     assert rows["Features"] == ("chat, vision", "provider+catalog")
     assert rows["Available"] == ("no", "provider+catalog")

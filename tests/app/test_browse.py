@@ -86,3 +86,75 @@ def test_no_match_says_so(app, registry) -> None:
     at = app(query={"q": "no-such-model-anywhere"})
     assert len(at.dataframe[0].value) == 0
     assert "No model matches" in at.info[0].value
+
+
+def test_first_run_panel_says_where_the_rows_came_from_until_something_is_verified(
+    app, data_dir
+) -> None:
+    at = app()  # nothing in the registry: seeded from the bundled catalog on this first start
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Nothing here has been verified yet" in text
+    assert "bundled reference catalog and lifecycle data" in text
+    assert "press **Discover**" in text and "Airtable" in text
+
+
+def test_no_first_run_panel_once_a_listing_verified_rows(app, registry) -> None:
+    at = app()
+    assert "Nothing here has been verified yet" not in "\n".join(m.value for m in at.markdown)
+
+
+def test_columns_people_decide_on_come_first_and_the_rest_is_picked(app, registry) -> None:
+    at = app()
+    order = list(at.dataframe[0].proto.column_order)
+    assert order == [
+        "Model",
+        "Provider",
+        "Badges",
+        "Input $/1M",
+        "Output $/1M",
+        "Context",
+        "Retirement",
+    ]
+    at.multiselect(key="columns").set_value(["Features", "Last verified"]).run()
+    assert list(at.dataframe[0].proto.column_order)[-2:] == ["Features", "Last verified"]
+    at = app(query={"columns": ["Name", "Status"]})  # a shared link keeps its columns
+    assert list(at.dataframe[0].proto.column_order)[-2:] == ["Name", "Status"]
+
+
+def test_a_clicked_cell_opens_the_detail(app, registry) -> None:
+    at = app(query={"provider": "google"})
+    at.session_state["browse_table"] = {
+        "selection": {"rows": [], "columns": [], "cells": [[0, "Context"]]}
+    }
+    at.run()
+    assert at.query_params.get("model") == "google/gemini-1.5-pro"
+
+
+def test_sidebar_options_read_as_words_while_the_url_keeps_ids(app, registry) -> None:
+    at = app(query={"provider": "openai", "sort": "cheapest"})
+    provider = at.sidebar.multiselect(key="provider")
+    assert "OpenAI" in provider.proto.options and "openai" not in provider.proto.options
+    assert set(at.sidebar.multiselect(key="status").proto.options) == {
+        "Active",
+        "Deprecated",
+        "Beta",
+        "Preview",
+    }
+    assert "Cheapest first" in at.sidebar.selectbox(key="sort").proto.options
+    assert provider.value == ["openai"]
+    at.sidebar.multiselect(key="status").set_value(["deprecated"]).run()
+    assert at.query_params.get("status") == "deprecated"
+    assert at.query_params.get("provider") == "openai"
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_filters_only_on_pages_they_apply_to_and_kept_across_pages(app, registry) -> None:
+    at = app(query={"provider": "anthropic"})
+    assert len(at.dataframe[0].value) == 2
+    for page in ("discover", "status"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception
+        assert not at.sidebar.multiselect, page  # no filters where they do nothing
+    at.switch_page("pages/costs.py").run()
+    assert at.sidebar.multiselect(key="provider").value == ["anthropic"]
+    assert set(at.dataframe[0].value["Provider"]) == {"Anthropic"}

@@ -50,7 +50,11 @@ def test_runs_in_the_same_second_stack_one_segment_per_provider(app, registry) -
     assert spec["encoding"]["y"]["field"] == "low" and spec["encoding"]["y2"]["field"] == "high"
     assert spec["encoding"]["y"]["title"].startswith("Models per minute: added")
     assert spec["encoding"]["color"]["title"] == "Provider"
-    assert set(spec["encoding"]["color"]["scale"]["domain"]) >= {"OpenAI", "Anthropic", "Google Gemini"}
+    assert set(spec["encoding"]["color"]["scale"]["domain"]) >= {
+        "OpenAI",
+        "Anthropic",
+        "Google Gemini",
+    }
     _, rows = history.runs_per_bucket(runs)
     assert len({r["start"] for r in rows}) == 1  # one bar
     assert len(rows) == 5  # 3 added segments, 2 removed segments

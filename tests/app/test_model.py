@@ -17,8 +17,12 @@ def test_detail_shows_fields_with_their_origin(app, registry) -> None:
     origin = dict(zip(fields["Field"], fields["From"], strict=True))
     assert origin["Cost per 1K tokens"] == "catalog"
     assert origin["Max Tokens"] == "provider"
-    assert origin["Status"] == "manual"
-    assert origin["Features"] == "provider+catalog"
+    assert origin["Status"] == "people"
+    assert origin["Features"] == "provider, catalog"
+    # no internal wording ("key"), numbers with separators
+    assert origin["Model ID"] == "model id"
+    values = dict(zip(fields["Field"], fields["Value"], strict=True))
+    assert values["Max Tokens"] == "128,000"
 
 
 def test_alias_successor_and_history(app, registry) -> None:
@@ -39,7 +43,13 @@ def test_unknown_or_missing_model(app, registry) -> None:
     at = app("model")
     assert "Choose a model" in at.info[0].value
     at = app("model", query={"model": "openai/nope"})
-    assert at.selectbox(key="model").value is None  # not an option: dropped from the URL
+    assert at.selectbox(key="model").value is None  # not an option
+    # the address is kept and the page says why nothing is shown, offering the search
+    assert at.query_params["model"] == "openai/nope"
+    assert plain(at.warning[0].value).startswith("openai/nope is not in the registry.")
+    assert not at.info  # not "Choose a model above"
+    at = app("model", query={"model": "openai/gpt-4"})
+    assert "`openai/gpt-4o`" in "\n".join(m.value for m in at.markdown)  # did you mean
 
 
 def test_edit_form_saves_with_a_history_event(app, registry) -> None:
@@ -57,7 +67,7 @@ def test_edit_form_saves_with_a_history_event(app, registry) -> None:
     assert not at.exception
     assert (
         plain(at.success[0].value)
-        == "Saved notes, recommended, status, used_by as Ana; the change is in the history."
+        == "Saved Notes, Recommended, Status, Used By as Ana; the change is in the history."
     )
     saved = {r.model_id: r for r in registry.list_models("mistral").records}["mistral-evil"]
     assert saved.used_by == ("billing-api", "Search team")
@@ -181,7 +191,7 @@ def test_edit_form_saves_cache_prices(app, registry) -> None:
     at.button[0].click()
     at.run()
     assert not at.exception
-    assert "cache_read_cost_per_1k, cache_write_cost_per_1k" in plain(at.success[0].value)
+    assert "Cache Read Cost per 1K tokens, Cache Write Cost per 1K tokens" in plain(at.success[0].value)
     saved = {r.model_id: r for r in registry.list_models("openai").records}["gpt-4o"]
     assert (saved.cache_read_cost_per_1k, saved.cache_write_cost_per_1k) == (0.00125, 0.003)
     assert saved.provenance["Cache Read Cost per 1K tokens"] == "manual"

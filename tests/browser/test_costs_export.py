@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from registry_core.filters import provider_label
+from registry_core.frames import is_priced
 from registry_core.records import ModelRecord
 
 from .browsing import current_filter, main_caption, open_page
@@ -50,16 +52,19 @@ def test_downloaded_csv_holds_exactly_the_filtered_rows_with_their_costs(
     open_page(page, dashboard, "costs", params)
     flt = current_filter(page)
     records = backends.records()
-    expected: list[ModelRecord] = flt.apply(records)
-    assert 0 < len(expected) < len(records), "the filter must narrow the registry"
-    main_caption(page, flt.describe(len(expected)))
+    in_view: list[ModelRecord] = flt.apply(records)
+    assert 0 < len(in_view) < len(records), "the filter must narrow the registry"
+    main_caption(page, flt.describe(len(in_view)))
+    # the table, the chart and the CSV hold the priced rows of the view (the rest are counted)
+    expected = [r for r in in_view if is_priced(r)]
+    main_caption(page, f"The same {len(expected):,} rows as the table above")
 
     label, text = _download(page, tmp_path)
     assert label == f"Download CSV ({len(expected):,} rows)"
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["Provider"], r["Model ID"]) for r in rows] == [
-        (r.provider_id, r.model_id) for r in expected
-    ], "the CSV holds the view's rows, in the view's order"
+        (provider_label(r.provider_id), r.model_id) for r in expected
+    ], "the CSV holds the table's rows, in the view's order"
     priced = 0
     for row, record in zip(rows, expected, strict=True):
         assert _cost(row["Input $/1K"]) == pytest.approx(record.cost_per_1k)

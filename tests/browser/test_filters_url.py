@@ -46,9 +46,9 @@ def test_sidebar_filter_goes_into_the_url_and_survives_a_reload(
     open_page(page, dashboard)
     main_caption(page, _expected_caption(backends, RegistryFilter()))
 
-    _choose(page, "Provider", "anthropic")
+    _choose(page, "Provider", "Anthropic")  # options read as words; the URL keeps the id
     page.wait_for_url("**provider=anthropic**")
-    _choose(page, "Status", "deprecated")
+    _choose(page, "Status", "Deprecated")
     page.wait_for_url("**status=deprecated**")
     search = _sidebar(page).get_by_label("Search")
     search.fill("haiku")
@@ -74,8 +74,8 @@ def test_sidebar_filter_goes_into_the_url_and_survives_a_reload(
     main_caption(page, expected)
     sidebar = _sidebar(page)
     assert sidebar.get_by_label("Search").input_value() == "haiku"
-    assert _selected(page, "Provider") == ["anthropic"]
-    assert _selected(page, "Status") == ["deprecated"]
+    assert _selected(page, "Provider") == ["Anthropic"]
+    assert _selected(page, "Status") == ["Deprecated"]
 
 
 def test_a_shared_link_opens_with_its_filters_applied(
@@ -89,5 +89,5 @@ def test_a_shared_link_opens_with_its_filters_applied(
     assert " available models from OpenAI and Google Gemini, " in expected
     main_caption(page, expected)
     # the widgets show what the link says, so the next change keeps the rest of the filter
-    assert _selected(page, "Provider") == ["openai", "google"]
+    assert _selected(page, "Provider") == ["OpenAI", "Google"]
     assert _sidebar(page).get_by_role("switch", name="Available only").is_checked()
