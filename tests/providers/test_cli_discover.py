@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from registry_core import cli_discover
+from registry_core.cli import discover as cli_discover
 from registry_core.testing.fake_providers import FakeProviderServer
 
 
