@@ -11,7 +11,7 @@ from registry_core.config import AirtableSettings
 from registry_core.errors import PermissionDeniedError
 from registry_core.records import ModelRecord
 from registry_core.stores.airtable_schema import TABLE_SPECS
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 from .conftest import MODELS_TABLE, make_airtable_store, new_base_id, table_specs
 
