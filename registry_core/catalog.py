@@ -22,10 +22,12 @@ noted in :attr:`Catalog.skipped`), never fatal to the load.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import gzip
 import importlib.metadata
 import importlib.resources
+import itertools
 import json
 import logging
 import math
@@ -318,6 +320,20 @@ def build_record(
 class _ProviderIndex:
     entries: dict[str, CatalogEntry] = field(default_factory=dict)  # canonical id -> entry
     by_lower: dict[str, str] = field(default_factory=dict)  # lower-case id -> canonical id
+    #: ``by_lower``'s keys in order, for prefix searches (rebuilt when ``by_lower`` grows)
+    ordered: list[str] = field(default_factory=list, repr=False, compare=False)
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        """The lower-case ids starting with ``prefix`` (a binary search, not a scan)."""
+        if len(self.ordered) != len(self.by_lower):
+            self.ordered = sorted(self.by_lower)
+        start = bisect.bisect_left(self.ordered, prefix)
+        out: list[str] = []
+        for low in itertools.islice(self.ordered, start, None):
+            if not low.startswith(prefix):
+                break
+            out.append(low)
+        return out
 
 
 class Catalog:
@@ -557,12 +573,10 @@ class Catalog:
     def _snapshots(index: _ProviderIndex, stem: str) -> list[CatalogEntry]:
         """Entries named ``<stem>-<date or version number>``."""
         out = []
-        for low, canonical in index.by_lower.items():
-            if not low.startswith(stem + "-"):
-                continue
+        for low in index.with_prefix(stem + "-"):
             rest = low[len(stem) :]
             if any(p.fullmatch(rest) for p in _SNAPSHOT_SUFFIXES):
-                out.append(index.entries[canonical])
+                out.append(index.entries[index.by_lower[low]])
         return out
 
     def _best_of_family(self, index: _ProviderIndex, family: str) -> CatalogEntry | None:

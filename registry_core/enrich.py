@@ -50,7 +50,7 @@ from registry_core.cells import is_empty
 from registry_core.kinds import features_for_kind, kind_from_id, kind_of, stated_kind
 from registry_core.lifecycle_data import LifecycleData, apply_to_discovered, load_lifecycle_data
 from registry_core.pins import Pin, alternate_ids, pins_for
-from registry_core.providers.base import DiscoveredModel
+from registry_core.providers.base import DiscoveredModel, evolve
 
 #: DiscoveredModel attribute -> registry field name, for every field a provider may report.
 PROVIDER_FIELDS: dict[str, str] = {
@@ -306,7 +306,7 @@ def enrich(
     if not changes and provenance == model.provenance and facts == model.facts:
         enriched = model
     else:
-        enriched = dataclasses.replace(model, provenance=provenance, facts=facts, **changes)
+        enriched = evolve(model, provenance=provenance, facts=facts, **changes)
     # lifecycle facts the listing left out, from the bundled dataset (lifecycle_data.py)
     data = lifecycle or load_lifecycle_data()
     return apply_to_discovered(enriched, data.lookup(model.provider_id, model.model_id))

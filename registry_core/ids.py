@@ -40,6 +40,8 @@ def clean_id(text: str) -> str:
     """``text`` without surrounding space and zero-width characters, in NFC."""
     if len(text) > MAX_ID_LENGTH * 4:
         return text  # refused by id_problem for its length; not worth normalising
+    if text.isascii() and text.isprintable():
+        return text.strip(" ")  # no zero-width character, already NFC: the common case, fast
     stripped = _ZERO_WIDTH.sub("", text).strip()
     try:
         return unicodedata.normalize("NFC", stripped)
@@ -53,6 +55,8 @@ def id_problem(text: str) -> str | None:
         return "is empty"
     if len(text) > MAX_ID_LENGTH:
         return f"is longer than {MAX_ID_LENGTH} characters"
+    if text.isascii() and text.isprintable():
+        return None  # printable ASCII holds none of the refused categories
     for char in text:
         reason = _REFUSED_CATEGORIES.get(unicodedata.category(char))
         if reason:

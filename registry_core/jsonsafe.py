@@ -54,7 +54,29 @@ def loads(content: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     depth = nesting_depth(content)
     if depth > max_depth:
         raise TooDeepError(f"nested {depth} levels deep (at most {max_depth} are read)")
+    # parsed in C first; only text that holds a non-finite number (1e400, NaN) is parsed
+    # again with the hooks that keep such numbers as their text
+    value = json.loads(content)
+    if _is_strict(value):
+        return value
     return json.loads(content, parse_float=_keep_float, parse_constant=_keep_constant)
+
+
+def _is_strict(value: Any) -> bool:
+    """Whether ``value`` is JSON without ``NaN`` / ``Infinity`` (checked by the C encoder)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        return False
+    return True
+
+
+def strict_or_finite(value: Any) -> Any:
+    """``value`` itself when it is strict JSON already, else :func:`finite` of it (a copy).
+
+    For values about to be serialised: the common case costs one C encode, not a walk.
+    """
+    return value if _is_strict(value) else finite(value)
 
 
 def finite(value: Any) -> Any:

@@ -394,7 +394,7 @@ class _Merger:
         if source != old.source:
             changes["source"] = source
 
-        material = bool(changes) or _stable_meta(meta) != _stable_meta(old.meta)
+        material = bool(changes) or _meta_changed(old.meta, meta)
         stale = (
             old.last_verified is None
             or (self.now - old.last_verified).total_seconds() >= self.policy.touch_after_s
@@ -467,6 +467,20 @@ class _Merger:
         grace[f"{prefix}_since"] = since_text
         meta["grace"] = grace
         return old.replace(metadata=meta)
+
+
+def _meta_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether Metadata changed beyond its volatile keys.
+
+    Equal objects (compared in C, key by key) are the common case of a refresh and need no
+    text; only objects that differ are compared as sorted JSON text, as before, so a value
+    that merely changed type (a tuple read back as a list) is still no change.
+    """
+    stable_old = {k: v for k, v in old.items() if k not in VOLATILE_META}
+    stable_new = {k: v for k, v in new.items() if k not in VOLATILE_META}
+    if stable_old == stable_new:
+        return False
+    return _stable_meta(stable_old) != _stable_meta(stable_new)
 
 
 def _stable_meta(meta: dict[str, Any]) -> str:

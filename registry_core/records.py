@@ -231,8 +231,21 @@ class ModelRecord:
         return {str(k): str(v) for k, v in prov.items()} if isinstance(prov, dict) else {}
 
     def replace(self, **changes: Any) -> ModelRecord:
-        """A copy with ``changes`` applied."""
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes`` applied (``dataclasses.replace``, faster for the common case).
+
+        The ids were cleaned when this record was built, so a copy that keeps them needs no
+        ``__post_init__``: its slots are copied directly. A change of an id (or of an unknown
+        field, which raises) goes through ``dataclasses.replace``.
+        """
+        if "provider_id" in changes or "model_id" in changes or type(self) is not ModelRecord:
+            return dataclasses.replace(self, **changes)
+        new = object.__new__(ModelRecord)
+        setter = object.__setattr__
+        for name in _RECORD_FIELDS:
+            setter(new, name, changes.pop(name) if name in changes else getattr(self, name))
+        if changes:
+            raise TypeError(f"ModelRecord has no field(s) {', '.join(sorted(changes))}")
+        return new
 
     def to_fields(self, *, omit_empty: bool = False) -> dict[str, Any]:
         """The record as Airtable-style cells (JSON-serialisable), keyed by column name.
@@ -258,10 +271,14 @@ class ModelRecord:
     def to_dict(self) -> dict[str, Any]:
         """Snake_case JSON-serialisable dict (for ``--json`` output and snapshots).
 
-        Unlike :meth:`to_fields`, Metadata stays a JSON object rather than JSON text.
+        Unlike :meth:`to_fields`, Metadata stays a JSON object rather than JSON text (the
+        record's own object when it is strict JSON already: serialise it, do not edit it).
         """
-        out = {attr: _to_cell(getattr(self, attr)) for attr in FIELD_NAMES}
-        out["metadata"] = jsonsafe.finite(self.metadata)
+        out = {
+            attr: None if attr == "metadata" else _to_cell(getattr(self, attr))
+            for attr in FIELD_NAMES
+        }
+        out["metadata"] = jsonsafe.strict_or_finite(self.metadata)
         return out
 
 
@@ -278,6 +295,9 @@ def utcnow() -> datetime:
 
 
 # --- parsing raw rows -----------------------------------------------------------------------
+
+
+_RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ModelRecord))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +30,20 @@ from registry_core.records import ModelRecord, utcnow
 from registry_core.stores.base import RegistryStore
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SeedProgress:
+    """Where a seeding stands, for a progress display: ``done`` of ``total`` rows written."""
+
+    provider_id: str  # the provider being written (its rows are counted in ``done`` when done)
+    done: int  # rows written so far, every provider
+    total: int  # rows to write in all (the catalog's rows for the providers asked)
+    stage: str  # "started", "provider" (one provider's rows written) or "finished"
+
+
+#: Called after each step of :func:`seed_if_empty`; an exception in it is logged, not raised.
+SeedProgressCallback = Callable[[SeedProgress], None]
 
 
 @dataclass(slots=True)
@@ -64,6 +78,7 @@ def seed_if_empty(
     providers: Sequence[str],
     catalog: Catalog | None = None,
     now: datetime | None = None,
+    progress: SeedProgressCallback | None = None,
 ) -> SeedResult:
     """Seed ``store`` from the catalog for ``providers`` if it has no models at all.
 
@@ -87,8 +102,20 @@ def seed_if_empty(
     catalog = catalog or load_catalog()
     at = now or utcnow()
     wanted = list(dict.fromkeys(p.strip().lower() for p in providers if p and p.strip()))
+    by_provider = {p: catalog.records_for(p) for p in wanted}
+    total = sum(len(r) for r in by_provider.values())
+
+    def report(provider_id: str, stage: str) -> None:
+        if progress is None:
+            return
+        try:
+            progress(SeedProgress(provider_id, result.rows, total, stage))
+        except Exception:  # a broken progress display must not break seeding
+            log.exception("seed progress callback failed")
+
+    report(wanted[0] if wanted else "", "started")
     for provider_id in wanted:
-        records = catalog.records_for(provider_id)
+        records = by_provider[provider_id]
         if not records:
             result.missing_providers.append(provider_id)
             continue
@@ -117,8 +144,10 @@ def seed_if_empty(
         )
         result.runs += 1
         result.providers.append(provider_id)
+        report(provider_id, "provider")
     if result.rows or result.events:
         store.bump_version()
+    report(wanted[-1] if wanted else "", "finished")
     if result.missing_providers:
         log.info("seed: the catalog has no models for %s", ", ".join(result.missing_providers))
     return result

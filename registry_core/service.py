@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry_core import advice
 from registry_core.advice import ModelCheck, Recommendation
@@ -62,6 +62,9 @@ from registry_core.resolution import Resolution, RunReport, describe_failure
 from registry_core.resolver import CatalogFn, DiscoverFn, Resolver
 from registry_core.stores.base import RegistryStore, StoreHealth
 from registry_core.stores.factory import open_store
+
+if TYPE_CHECKING:
+    from registry_core.seed import SeedProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -532,12 +535,14 @@ class ModelRegistryService:
 
     # -- first run ---------------------------------------------------------------------------
 
-    def ensure_seeded(self) -> int:
+    def ensure_seeded(self, progress: SeedProgressCallback | None = None) -> int:
         """On an empty registry, seed it from the bundled catalog (see :mod:`registry_core.seed`).
 
         Returns how many rows were written (0 when the registry already had models, or when the
         store is read-only). A failure here is not fatal: reads then fall back to the snapshot or
-        the catalog, with a warning.
+        the catalog, with a warning. ``progress`` gets a :class:`~registry_core.seed.SeedProgress`
+        at the start, after each provider's rows and at the end (a first Airtable seed takes a
+        while at 5 requests per second: a page can show it).
         """
         from registry_core.seed import seed_if_empty
 
@@ -545,7 +550,9 @@ class ModelRegistryService:
             return 0
         try:
             # through the breaker: a registry that is down costs one timeout, not one per call
-            result = self.resolver.guard(lambda: seed_if_empty(self.store, self.settings.providers))
+            result = self.resolver.guard(
+                lambda: seed_if_empty(self.store, self.settings.providers, progress=progress)
+            )
         except RegistryError as exc:
             log.warning("seeding from the catalog failed: %s", exc)
             return 0

@@ -76,6 +76,25 @@ class DiscoveredModel:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
+_MODEL_FIELDS: frozenset[str] = frozenset(DiscoveredModel.__dataclass_fields__)
+
+
+def evolve(model: DiscoveredModel, **changes: Any) -> DiscoveredModel:
+    """``dataclasses.replace(model, **changes)``, without its per-call field introspection.
+
+    :class:`DiscoveredModel` has no ``__post_init__`` and no derived fields, so a copy of its
+    ``__dict__`` with ``changes`` applied is the same object ``replace`` builds; a listing of
+    20,000 models makes a few such copies of each (scrub, validate, enrich).
+    """
+    unknown = changes.keys() - _MODEL_FIELDS
+    if unknown:
+        raise TypeError(f"DiscoveredModel has no field(s) {', '.join(sorted(unknown))}")
+    new = object.__new__(type(model))
+    new.__dict__.update(model.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 class Listing(list[DiscoveredModel]):
     """What :func:`~registry_core.providers.discover_provider` returns: the models, plus what
     was left out of them, for the run report.

@@ -20,8 +20,10 @@ Each model gets ``verification = {"outcome": "ok"|"failed"|"skipped", "method":
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -43,6 +45,7 @@ from registry_core.providers.base import (
     Listing,
     ProgressCallback,
     ProgressEvent,
+    evolve,
 )
 from registry_core.records import utcnow
 
@@ -101,6 +104,8 @@ def without_credential(
     ``ctx.skipped`` with a warning that does not repeat the key.
     """
     secrets = [credential.secret]
+    if not _may_hold(models, credential.secret):
+        return models  # the key is nowhere in the listing: nothing to scrub or refuse
     kept: list[DiscoveredModel] = []
     for index, model in enumerate(models):
         if scrub(model.model_id, secrets) != model.model_id:
@@ -113,7 +118,7 @@ def without_credential(
             secrets,
         )
         kept.append(
-            replace(
+            evolve(
                 model,
                 model_name=fields[0],
                 status_hint=fields[1],
@@ -125,6 +130,37 @@ def without_credential(
             )
         )
     return kept
+
+
+def _may_hold(models: Sequence[DiscoveredModel], secret: str | None) -> bool:
+    """Whether ``secret`` (in any letter case) may appear in a field :func:`without_credential`
+    scrubs, in any of ``models``: one search over the listing's JSON text instead of a walk of
+    every item. ``True`` whenever the text cannot settle it (the key holds a character JSON
+    escapes, or a value is not JSON), so the full scrub then runs."""
+    if not secret or len(secret) < 4:
+        return False  # scrub() leaves the value as it is for such a key
+    if any(ch in secret for ch in '"\\') or not secret.isprintable():
+        return True
+    try:
+        text = json.dumps(
+            [
+                (
+                    m.model_id,
+                    m.model_name,
+                    m.status_hint,
+                    m.successor_model,
+                    m.alias_of,
+                    m.features,
+                    m.raw,
+                    m.provenance,
+                )
+                for m in models
+            ],
+            ensure_ascii=False,
+        )
+    except (TypeError, ValueError):
+        return True
+    return re.search(re.escape(secret), text, re.IGNORECASE) is not None
 
 
 #: DiscoveredModel numeric attributes -> the registry field whose plausible range applies.
@@ -166,7 +202,7 @@ def _at_the_door(model: DiscoveredModel) -> tuple[DiscoveredModel, list[str]]:
         return model, notes
     dropped = {_NUMBERS.get(a) or _ID_FIELDS[a] for a, v in changes.items() if v is None}
     provenance = {k: v for k, v in model.provenance.items() if k not in dropped}
-    return replace(model, **changes, provenance=provenance), notes
+    return evolve(model, **changes, provenance=provenance), notes
 
 
 def _finish(
@@ -191,7 +227,7 @@ def _finish(
                 duplicates.append(model_id)
             continue
         seen.add(model_id)
-        m, notes = _at_the_door(m if model_id == m.model_id else replace(m, model_id=model_id))
+        m, notes = _at_the_door(m if model_id == m.model_id else evolve(m, model_id=model_id))
         warnings.extend(notes)
         unique.append(m)
     for note in warnings[len(ctx.warnings) :]:
@@ -201,7 +237,7 @@ def _finish(
     if len(listed) >= 3 and len(dates) == 1 and None not in dates:
         # every row "created" at the same instant: a request or server-start time, not releases
         unique = [
-            replace(
+            evolve(
                 m,
                 release_date=None,
                 provenance={k: v for k, v in m.provenance.items() if k != R.RELEASE_DATE},
@@ -243,7 +279,7 @@ async def _validate(
         if retrieve_all is not None and secret:
             ids: set[str] = await retrieve_all(ctx)
             return [
-                replace(
+                evolve(
                     m,
                     verification=_verification("ok", "retrieve")
                     if m.model_id in ids
@@ -260,8 +296,8 @@ async def _validate(
                     try:
                         await retrieve(ctx, m.model_id)
                     except RegistryError as exc:
-                        return replace(m, verification=_failed("retrieve", exc, secret))
-                    return replace(m, verification=_verification("ok", "retrieve"))
+                        return evolve(m, verification=_failed("retrieve", exc, secret))
+                    return evolve(m, verification=_verification("ok", "retrieve"))
 
                 return job
 
@@ -272,7 +308,7 @@ async def _validate(
         def probe(m: DiscoveredModel) -> Callable[[], Awaitable[DiscoveredModel]]:
             async def job() -> DiscoveredModel:
                 if probe_request is None:
-                    return replace(
+                    return evolve(
                         m,
                         verification=_verification(
                             "skipped",
@@ -281,20 +317,21 @@ async def _validate(
                         ),
                     )
                 if "chat" not in m.features:
-                    return replace(
+                    return evolve(
                         m, verification=_verification("skipped", "probe", detail="not a chat model")
                     )
                 url, payload = probe_request(ctx, m.model_id)
                 try:
                     await ctx.http.post_json(url, payload)
                 except RegistryError as exc:
-                    return replace(m, verification=_failed("probe", exc, secret))
-                return replace(m, verification=_verification("ok", "probe"))
+                    return evolve(m, verification=_failed("probe", exc, secret))
+                return evolve(m, verification=_verification("ok", "probe"))
 
             return job
 
         return await _bounded(policy.probe_concurrency, [probe(m) for m in models])
-    return [replace(m, verification=_verification("ok", "list")) for m in models]
+    listed = _verification("ok", "list")  # one stamp for the listing: each model its own copy
+    return [evolve(m, verification=dict(listed)) for m in models]
 
 
 def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
@@ -309,13 +346,13 @@ def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
     out: list[DiscoveredModel] = []
     for model in models:
         if model.model_id in twins:
-            model = replace(model, facts={**model.facts, "same_digest_as": twins[model.model_id]})
+            model = evolve(model, facts={**model.facts, "same_digest_as": twins[model.model_id]})
         guessed = bool(model.features) and model.provenance.get(R.FEATURES) == "inferred"
         if guessed:
             # features guessed from the id only: let the catalog's answer win, keep the guess
             # when the catalog has none (enrich fills features only when they are empty)
             feature_keys = {k for k in model.provenance if k.startswith(R.FEATURES)}
-            bare = replace(
+            bare = evolve(
                 model,
                 features=(),
                 provenance={k: v for k, v in model.provenance.items() if k not in feature_keys},
@@ -326,7 +363,7 @@ def _enrich(models: list[DiscoveredModel]) -> list[DiscoveredModel]:
                 # the id's guess, but never chat for a kind that is not (TTS, image, guard ...)
                 guess = features_for_kind(filled.facts.get("kind", "chat"), model.features)
                 if guess:
-                    filled = replace(
+                    filled = evolve(
                         filled, features=guess, provenance={**filled.provenance, **kept}
                     )
             out.append(filled)

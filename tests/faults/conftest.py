@@ -277,3 +277,18 @@ def page_text(at: Any) -> str:
     for frame in at.dataframe:
         parts.append(frame.value.to_csv(index=False))
     return "\n".join(parts)
+
+
+# --- the fault matrix's totals in the terminal summary (so a CI log shows them) --------------
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from .matrix import ROWS, WRITTEN, table_lines, total_line
+
+    if ROWS:
+        terminalreporter.section("fault matrix")
+        for line in table_lines(ROWS):
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(total_line(ROWS))
+        for path in WRITTEN:
+            terminalreporter.write_line(f"(also written to {path})")
