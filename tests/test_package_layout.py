@@ -72,3 +72,50 @@ def test_the_product_never_imports_the_standins() -> None:
             if any(n.split(".")[0] == "registry_standins" for n in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def _readme_tree() -> set[str]:
+    """The paths the README's "How the code is laid out" tree names (files and folders/)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## How the code is laid out\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```\n", 1)[1].split("```", 1)[0]
+    stack: list[str] = []
+    paths: set[str] = set()
+    for line in block.splitlines():
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        for token in line.split():
+            if not token.endswith(("/", ".py")):
+                break  # the rest of the line describes it
+            path = "/".join([*stack[:depth], token.rstrip("/")])
+            paths.add(path + ("/" if token.endswith("/") else ""))
+            if token.endswith("/"):
+                stack = [*stack[:depth], token.rstrip("/")]
+    return paths
+
+
+_LAID_OUT = (
+    "registry_core",
+    "registry_core/providers",
+    "registry_core/stores",
+    "registry_core/cli",
+    "pages",
+    "pages/_ui",
+    "standins/registry_standins",
+    "bench",
+    "scripts",
+)
+
+
+def test_the_readme_lays_out_every_module_and_only_real_ones() -> None:
+    listed = _readme_tree()
+    on_disk = {
+        p.relative_to(ROOT).as_posix() for folder in _LAID_OUT for p in (ROOT / folder).glob("*.py")
+    }
+    in_folders = {p for p in listed if p.rpartition("/")[0] in _LAID_OUT and p.endswith(".py")}
+    assert sorted(on_disk - listed) == [], "modules missing from the README's layout"
+    assert sorted(in_folders - on_disk) == [], "the README's layout names modules that are gone"
+    test_dirs = {
+        f"tests/{p.name}/" for p in (ROOT / "tests").iterdir() if (p / "__init__.py").exists()
+    }
+    listed_test_dirs = {p for p in listed if p.startswith("tests/") and p.endswith("/")}
+    assert listed_test_dirs - {"tests/"} == test_dirs
