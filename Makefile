@@ -12,8 +12,9 @@ FAKE_PORT ?= 8766
 $(PY):
 	python3 -m venv $(VENV)
 
-$(STAMP): pyproject.toml requirements.lock | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+# the product with its dev extra, and the test doubles' own package (standins/) next to it
+$(STAMP): pyproject.toml standins/pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]' -e ./standins
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -22,7 +23,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy  # registry_core, pages/ and app.py (pyproject's [tool.mypy] files)
+	$(VENV)/bin/mypy  # registry_core, pages/, app.py and the stand-ins (pyproject's [tool.mypy] files)
 
 test: lint
 	$(VENV)/bin/pytest
@@ -43,15 +44,15 @@ screenshots: $(STAMP)
 
 # A local Airtable stand-in and local fake providers, to try the dashboard without accounts.
 stand-in: $(STAMP)
-	$(PY) -m registry_core.testing.airtable_server --port $(STANDIN_PORT)
+	$(PY) -m registry_standins.airtable_server --port $(STANDIN_PORT)
 
 fake-providers: $(STAMP)
-	$(PY) -m registry_core.testing.fake_providers --port $(FAKE_PORT)
+	$(PY) -m registry_standins.fake_providers --port $(FAKE_PORT)
 
 # Re-pin every dependency (run after changing pyproject.toml's dependency lists).
 lock:
 	rm -rf .lockvenv && python3 -m venv .lockvenv
-	.lockvenv/bin/pip install --quiet -e '.[dev,bench]'
+	.lockvenv/bin/pip install --quiet -e '.[dev,bench]' -e ./standins
 	.lockvenv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 	rm -rf .lockvenv
 

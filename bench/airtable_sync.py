@@ -26,7 +26,7 @@ from registry_core.plan import plan_for
 from registry_core.records import ModelRecord
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.airtable_schema import TABLE_SPECS
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 MODELS = 2_000
 CHANGED = 20

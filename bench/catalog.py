@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from registry_core.testing.catalog_corpus import CORPUS_PATH, run_corpus  # noqa: E402
+from registry_standins.catalog_corpus import CORPUS_PATH, run_corpus  # noqa: E402
 
 TARGET = 95.0
 FLOOR = 95.0
@@ -60,7 +60,7 @@ def baseline(ref: str = "main") -> dict[str, float] | None:
                     sys.executable,
                     "-c",
                     _OLD,
-                    str(ROOT / "registry_core" / "testing" / "catalog_corpus.py"),
+                    str(ROOT / "standins" / "registry_standins" / "catalog_corpus.py"),
                     str(CORPUS_PATH),
                 ],
                 cwd=tmp,

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from registry_core.catalog import load_catalog
 from registry_core.providers import discover_many, discover_provider
-from registry_core.testing.fake_provider_data import PROVIDER_IDS
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.fake_provider_data import PROVIDER_IDS
+from registry_standins.fake_providers import FakeProviderServer
 
 LATENCY_S = 0.3
 RUNS = 3

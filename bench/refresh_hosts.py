@@ -33,8 +33,8 @@ from typing import Any
 from registry_core import records as R
 from registry_core.config import DEFAULT_PROVIDERS
 from registry_core.stores import airtable_schema as S
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCKOUT_S = 30.0  # Airtable's real lockout: one 429 shows as a 30-second stall

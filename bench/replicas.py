@@ -43,7 +43,7 @@ def open_store(spec: dict[str, Any]) -> Any:
         return SQLiteStore(spec["path"])
     if kind == "airtable":
         from registry_core.stores.airtable import AirtableStore
-        from registry_core.testing.airtable_server import DEFAULT_TOKEN
+        from registry_standins.airtable_server import DEFAULT_TOKEN
 
         return AirtableStore(
             DEFAULT_TOKEN,
@@ -126,8 +126,8 @@ def measure(spec: dict[str, Any], label: str) -> float:
 
 def main() -> int:
     from registry_core.stores.airtable_schema import TABLE_SPECS
-    from registry_core.testing import postgres as pg
-    from registry_core.testing.airtable_server import AirtableStandIn
+    from registry_standins import postgres as pg
+    from registry_standins.airtable_server import AirtableStandIn
 
     results: dict[str, float | None] = {}
     with tempfile.TemporaryDirectory() as tmp:

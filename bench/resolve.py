@@ -48,8 +48,8 @@ from registry_core.config import Settings
 from registry_core.service import ModelRegistryService
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.airtable_schema import TABLE_SPECS
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 N_MODELS = 100
 COLD_RUNS = 7

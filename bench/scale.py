@@ -38,14 +38,14 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from registry_core.catalog import load_catalog  # noqa: E402
+from registry_core.cli.terminal import json_text  # noqa: E402
 from registry_core.config import Settings  # noqa: E402
 from registry_core.records import ModelRecord  # noqa: E402
 from registry_core.refresh import refresh  # noqa: E402
 from registry_core.service import ModelRegistryService  # noqa: E402
 from registry_core.stores.sqlite import SQLiteStore  # noqa: E402
-from registry_core.terminal import json_text  # noqa: E402
-from registry_core.testing.fake_provider_data import generated_items  # noqa: E402
-from registry_core.testing.fake_providers import FakeProviderServer  # noqa: E402
+from registry_standins.fake_provider_data import generated_items  # noqa: E402
+from registry_standins.fake_providers import FakeProviderServer  # noqa: E402
 
 SIZES = tuple(int(x) for x in os.environ.get("BENCH_SCALE_SIZES", "1000,5000,20000").split(","))
 CHANGED_SHARE = 0.01

@@ -393,7 +393,7 @@ async def discover_provider(
     which ids were listed twice and which values were dropped.
 
     >>> import asyncio
-    >>> from registry_core.testing.fake_providers import FakeProviderServer
+    >>> from registry_standins.fake_providers import FakeProviderServer
     >>> with FakeProviderServer() as fake:
     ...     cred = fake.credential("anthropic")
     ...     models = asyncio.run(discover_provider(cred, enrich_from_catalog=False))

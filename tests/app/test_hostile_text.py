@@ -1,7 +1,7 @@
 """Provider data, registry cells, shared links and error bodies render as text on every page.
 
 Every Markdown-rendering string of every element (bodies, labels, help, progress text) is read
-with :func:`registry_core.testing.markup.live_markup`, which finds what a CommonMark/GFM
+with :func:`registry_standins.markup.live_markup`, which finds what a CommonMark/GFM
 renderer would turn into a link, an image, HTML or an autolink.
 """
 
@@ -20,7 +20,7 @@ from registry_core.events import HistoryEvent, make_event_key
 from registry_core.providers.base import Credential, DiscoveredModel, ProgressEvent
 from registry_core.records import ModelRecord
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.markup import live_markup
+from registry_standins.markup import live_markup
 
 from .conftest import NOW, TODAY, _ui
 

@@ -191,7 +191,9 @@ def test_edit_form_saves_cache_prices(app, registry) -> None:
     at.button[0].click()
     at.run()
     assert not at.exception
-    assert "Cache Read Cost per 1K tokens, Cache Write Cost per 1K tokens" in plain(at.success[0].value)
+    assert "Cache Read Cost per 1K tokens, Cache Write Cost per 1K tokens" in plain(
+        at.success[0].value
+    )
     saved = {r.model_id: r for r in registry.list_models("openai").records}["gpt-4o"]
     assert (saved.cache_read_cost_per_1k, saved.cache_write_cost_per_1k) == (0.00125, 0.003)
     assert saved.provenance["Cache Read Cost per 1K tokens"] == "manual"

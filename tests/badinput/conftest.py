@@ -24,8 +24,8 @@ from registry_core.stores.airtable_schema import TABLE_SPECS
 from registry_core.stores.base import RegistryStore
 from registry_core.stores.postgres import PostgresStore, key_text
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing import postgres as pg
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins import postgres as pg
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:

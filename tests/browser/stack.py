@@ -29,8 +29,8 @@ from registry_core.records import ModelRecord
 from registry_core.seed import seed_if_empty
 from registry_core.service import ModelRegistryService
 from registry_core.stores.airtable import AirtableStore
-from registry_core.testing.airtable_server import DEFAULT_BASE_ID, DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.airtable_server import DEFAULT_BASE_ID, DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer
 
 ROOT = Path(__file__).resolve().parents[2]
 STREAMLIT = ROOT / ".venv" / "bin" / "streamlit"

@@ -20,7 +20,7 @@ import pytest
 
 from registry_core.config import Settings
 from registry_core.service import ModelRegistryService
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 from .browsing import SCREENSHOTS, open_page, url_for, wait_idle
 from .stack import Dashboard, clean_environ, start_dashboard

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from registry_core.providers import DiscoveredModel
-from registry_core.testing.catalog_corpus import (
+from registry_standins.catalog_corpus import (
     contradictions,
     discover_corpus,
     evaluate,

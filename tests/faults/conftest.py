@@ -32,8 +32,8 @@ from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.airtable_schema import TABLE_SPECS
 from registry_core.stores.base import RegistryStore
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:

@@ -47,7 +47,7 @@ from registry_core.stores.airtable_schema import (
     EVENT_PROVIDER_ID,
     RUN_ID,
 )
-from registry_core.testing.airtable_server import AirtableStandIn
+from registry_standins.airtable_server import AirtableStandIn
 
 MODELS = "AI Model Registry"
 HISTORY = "AI Model History"

@@ -23,8 +23,8 @@ import pytest
 
 from registry_core.config import Settings
 from registry_core.service import ModelRegistryService
-from registry_core.testing.airtable_server import AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.airtable_server import AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer
 
 from .conftest import (
     MODELS,

@@ -29,8 +29,8 @@ from registry_core.refresh import refresh
 from registry_core.resolution import RunReport
 from registry_core.service import ModelRegistryService
 from registry_core.stores import airtable_lease
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer
 
 from .conftest import MODELS, PROVIDERS, ROOT, ServiceMaker, listed
 from .matrix import (

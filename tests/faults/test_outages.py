@@ -16,8 +16,8 @@ import pytest
 
 from pages._ui.safe import plain
 from registry_core.config import Settings
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 from .conftest import (
     MODELS,

@@ -22,8 +22,8 @@ from registry_core.errors import UnavailableError
 from registry_core.records import ModelRecord
 from registry_core.service import ModelRegistryService
 from registry_core.stores.postgres import PostgresStore
-from registry_core.testing import postgres as pg
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_standins import postgres as pg
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 from .conftest import fast_discover, ids
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from registry_core.service import ModelRegistryService
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 from .conftest import (
     Ledger,

@@ -17,7 +17,7 @@ from registry_core.records import ModelRecord
 from registry_core.service import ModelRegistryService
 from registry_core.stores.base import RegistryStore
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.airtable_server import AirtableStandIn
+from registry_standins.airtable_server import AirtableStandIn
 from tests.resolver.conftest import T0, Clock
 from tests.stores.conftest import make_airtable_store, new_base_id, table_specs
 

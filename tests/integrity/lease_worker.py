@@ -17,7 +17,7 @@ from typing import Any
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.base import RegistryStore
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.airtable_server import DEFAULT_TOKEN
+from registry_standins.airtable_server import DEFAULT_TOKEN
 
 
 def open_store(job: dict[str, Any]) -> RegistryStore:

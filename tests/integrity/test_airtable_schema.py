@@ -27,7 +27,7 @@ from registry_core.service import ModelRegistryService
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.airtable_http import SETUP_COMMAND, translate
 from registry_core.stores.airtable_schema import TABLE_SPECS
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 MODELS = "AI Model Registry"
 TYPED = "Only via the EU endpoint; ask Dana before using it for customer data."

@@ -12,7 +12,7 @@ from registry_core.config import Settings
 from registry_core.records import ModelRecord
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.base import RegistryStore
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 from tests.resolver.conftest import Clock
 
 from .conftest import MODELS, Interleave, Listing, by_id, make_service

@@ -10,7 +10,7 @@ from registry_core.config import Settings
 from registry_core.errors import UnavailableError
 from registry_core.records import ModelRecord
 from registry_core.stores.base import RegistryStore
-from registry_core.testing.airtable_server import AirtableStandIn
+from registry_standins.airtable_server import AirtableStandIn
 from tests.resolver.conftest import Clock
 from tests.stores.conftest import make_airtable_store
 

@@ -34,7 +34,7 @@ from registry_core.stores.airtable_http import RateLimiter
 from registry_core.stores.airtable_pacing import PacingLedger, shared_limiter
 from registry_core.stores.base import RegistryStore
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("lease_worker.py")

@@ -368,7 +368,7 @@ def test_duplicate_ids_reach_the_run_report(settings: Settings) -> None:
     resolver = Resolver(SQLiteStore(settings.db_path), settings=settings, discover=via(handler))
     report = resolver.discover(Credential("openai", secret="k-test"))
     assert report.ok and report.duplicates == ("gpt-4o", "o3")
-    from registry_core.cli_resolver import report_to_dict
+    from registry_core.cli.resolver import report_to_dict
 
     assert report_to_dict(report)["duplicates"] == ["gpt-4o", "o3"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from registry_core import refresh
-from registry_core.cli_resolver import report_to_dict
+from registry_core.cli.resolver import report_to_dict
 from registry_core.config import Settings
 from registry_core.errors import UnavailableError
 from registry_core.stores.base import RegistryStore

@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 
 from registry_core.stores.airtable_schema import TABLE_SPECS
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer
 
 from .streamlit_client import Session, StreamlitServer
 

@@ -13,7 +13,7 @@ import pytest
 
 from registry_core.http import HTTPPolicy
 from registry_core.providers import Credential, DiscoveredModel, discover_provider
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.fake_providers import FakeProviderServer
 
 DATA = Path(__file__).parent / "data"
 #: A key-shaped secret that must never appear in an error, a log line or a stored value.

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from registry_core import cli_discover
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_core.cli import discover as cli_discover
+from registry_standins.fake_providers import FakeProviderServer
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -26,8 +26,8 @@ from registry_core.providers import (
     discover_many_sync,
     discover_sync,
 )
-from registry_core.testing.fake_provider_data import DEFAULT_MODEL_IDS
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_standins.fake_provider_data import DEFAULT_MODEL_IDS
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 
 def discover(cred: Credential, **kw: Any) -> list[Any]:

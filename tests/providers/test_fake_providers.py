@@ -9,8 +9,8 @@ import time
 import httpx
 import pytest
 
-from registry_core.testing.fake_provider_data import PROVIDER_IDS
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_standins.fake_provider_data import PROVIDER_IDS
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 
 def test_env_points_every_provider_here_with_fake_keys(fake: FakeProviderServer) -> None:
@@ -65,7 +65,7 @@ def test_generated_models() -> None:
 @pytest.mark.slow
 def test_runnable_by_hand() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "registry_core.testing.fake_providers", "--port", "0"],
+        [sys.executable, "-m", "registry_standins.fake_providers", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -293,7 +293,7 @@ def table_specs() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def fake_providers() -> Any:
-    from registry_core.testing.fake_providers import FakeProviderServer
+    from registry_standins.fake_providers import FakeProviderServer
 
     with FakeProviderServer() as server:
         yield server
@@ -301,7 +301,7 @@ def fake_providers() -> Any:
 
 @pytest.fixture(scope="module")
 def standin() -> Any:
-    from registry_core.testing.airtable_server import AirtableStandIn
+    from registry_standins.airtable_server import AirtableStandIn
 
     with AirtableStandIn(rate_limit=None) as server:
         yield server
@@ -309,7 +309,7 @@ def standin() -> Any:
 
 def airtable_store(server: Any, base_id: str, **kwargs: Any) -> Any:
     from registry_core.stores.airtable import AirtableStore
-    from registry_core.testing.airtable_server import DEFAULT_TOKEN
+    from registry_standins.airtable_server import DEFAULT_TOKEN
 
     options: dict[str, Any] = {
         "endpoint_url": server if isinstance(server, str) else server.url,

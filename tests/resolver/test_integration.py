@@ -15,7 +15,7 @@ from registry_core.records import ModelRecord
 from registry_core.seed import seed_if_empty
 from registry_core.service import ModelRegistryService
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.fake_providers import Fault
+from registry_standins.fake_providers import Fault
 
 from .conftest import airtable_store, live_settings
 
@@ -155,7 +155,7 @@ def test_two_instances_see_each_others_discovery_within_the_window(
 def test_registry_down_then_restart_serves_the_snapshot(
     settings: Settings, fake_providers: Any, tmp_path: Any
 ) -> None:
-    from registry_core.testing.airtable_server import AirtableStandIn
+    from registry_standins.airtable_server import AirtableStandIn
 
     from .conftest import new_base_id, table_specs
 

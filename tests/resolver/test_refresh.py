@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from registry_core import cli_resolver, refresh
+from registry_core import refresh
 from registry_core.cache import TTLCache
+from registry_core.cli import resolver as cli_resolver
 from registry_core.config import Settings
 from registry_core.errors import UnavailableError
 from registry_core.providers.base import Credential

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from registry_core.stores.airtable_schema import TABLE_SPECS
-from registry_core.testing.airtable_server import AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.airtable_server import AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:

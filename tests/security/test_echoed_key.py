@@ -20,8 +20,8 @@ from registry_core.providers.base import ProgressEvent
 from registry_core.providers.discovery import discover_provider
 from registry_core.service import ModelRegistryService
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.fake_provider_data import make_item
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.fake_provider_data import make_item
+from registry_standins.fake_providers import FakeProviderServer
 
 from .conftest import KEY, leaks
 

@@ -25,7 +25,7 @@ from registry_core.records import ModelRecord
 from registry_core.service import ModelRegistryService
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 from .conftest import KEY, ROOT, leaks, new_base_id, table_specs
 

@@ -21,8 +21,8 @@ from registry_core.providers.discovery import discover_provider
 from registry_core.service import ModelRegistryService
 from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 from .conftest import KEY, leaks, new_base_id, table_specs
 

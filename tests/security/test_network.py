@@ -31,7 +31,7 @@ from registry_core.providers.base import Credential, DiscoveredModel
 from registry_core.providers.discovery import discover_provider
 from registry_core.service import ModelRegistryService
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.fake_providers import FakeProviderServer
+from registry_standins.fake_providers import FakeProviderServer
 
 from .conftest import KEY, leaks
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pages._ui import safe
-from registry_core.testing.markup import live_markup
+from registry_standins.markup import live_markup
 
 #: (outside value, what a reader must see). Each would be live Markdown unescaped.
 HOSTILE = [

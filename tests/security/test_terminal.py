@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from registry_core.terminal import json_text, printable
-from registry_core.testing.fake_providers import FakeProviderServer, Fault
+from registry_core.cli.terminal import json_text, printable
+from registry_standins.fake_providers import FakeProviderServer, Fault
 
 from .conftest import ROOT
 

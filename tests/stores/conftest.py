@@ -20,8 +20,8 @@ from registry_core.stores.airtable_schema import TABLE_SPECS
 from registry_core.stores.base import RegistryStore
 from registry_core.stores.postgres import PostgresStore
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing import postgres as pg
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins import postgres as pg
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 MODELS_TABLE = "AI Model Registry"
 RawWriter = Callable[[Sequence[Mapping[str, Any]]], None]

@@ -11,7 +11,7 @@ from registry_core.config import AirtableSettings
 from registry_core.errors import PermissionDeniedError
 from registry_core.records import ModelRecord
 from registry_core.stores.airtable_schema import TABLE_SPECS
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 from .conftest import MODELS_TABLE, make_airtable_store, new_base_id, table_specs
 
@@ -122,15 +122,11 @@ def test_store_works_on_tables_made_by_setup(standin: AirtableStandIn) -> None:
 def test_cli_command(
     standin: AirtableStandIn, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from registry_core import cli
-
     base = new_base_id()
     standin.add_base(base)
     monkeypatch.setenv("AIRTABLE_API_KEY", DEFAULT_TOKEN)
     monkeypatch.setenv("AIRTABLE_BASE_ID", base)
     monkeypatch.setenv("AIRTABLE_ENDPOINT_URL", standin.url)
-    if "cli_airtable" not in cli._COMMAND_MODULES:
-        monkeypatch.setattr(cli, "_COMMAND_MODULES", (*cli._COMMAND_MODULES, "cli_airtable"))
     assert cli_main(["setup-airtable", "--dry-run"]) == 0
     assert "would do (dry run)" in capsys.readouterr().out
     assert cli_main(["setup-airtable"]) == 0

@@ -22,7 +22,7 @@ from registry_core.stores.airtable import AirtableStore
 from registry_core.stores.airtable_cells import InvalidRecordError
 from registry_core.stores.factory import open_store
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.airtable_server import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable_server import DEFAULT_TOKEN, AirtableStandIn
 
 from .conftest import MODELS_TABLE, make_airtable_store, new_base_id, table_specs
 

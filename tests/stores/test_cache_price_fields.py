@@ -7,7 +7,7 @@ from registry_core import records as R
 from registry_core.airtable_setup import run_setup
 from registry_core.records import ModelRecord, parse_row
 from registry_core.stores.sqlite import SQLiteStore
-from registry_core.testing.airtable_server import AirtableStandIn
+from registry_standins.airtable_server import AirtableStandIn
 
 from .conftest import MODELS_TABLE, new_base_id, table_specs
 from .test_airtable_setup import _settings

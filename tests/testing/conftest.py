@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pyairtable import Api, Table
 
-from registry_core.testing import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins import DEFAULT_TOKEN, AirtableStandIn
 
 DATA = Path(__file__).parent / "data"
 BASE_ID = "appTestRegistry01"

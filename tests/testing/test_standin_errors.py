@@ -9,7 +9,7 @@ import pytest
 import requests
 from pyairtable import Api, Table
 
-from registry_core.testing import AirtableStandIn
+from registry_standins import AirtableStandIn
 
 from .conftest import BASE_ID, TABLE
 

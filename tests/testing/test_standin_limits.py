@@ -9,8 +9,8 @@ import pytest
 import requests
 from pyairtable import Api, Table
 
-from registry_core.testing import DEFAULT_TOKEN, AirtableStandIn
-from registry_core.testing.airtable import RECORD_CAP_TYPE
+from registry_standins import DEFAULT_TOKEN, AirtableStandIn
+from registry_standins.airtable import RECORD_CAP_TYPE
 
 from .conftest import BASE_ID, TABLE
 

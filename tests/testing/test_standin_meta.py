@@ -15,7 +15,7 @@ import pytest
 import requests
 from pyairtable import Api, Table
 
-from registry_core.testing import DEFAULT_BASE_ID, DEFAULT_TOKEN, AirtableStandIn
+from registry_standins import DEFAULT_BASE_ID, DEFAULT_TOKEN, AirtableStandIn
 
 from .conftest import BASE_ID, TABLE
 
@@ -104,7 +104,7 @@ def test_data_file_survives_a_restart(tmp_path: Path) -> None:
 def test_command_line_server_serves_pyairtable(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "registry_core.testing.airtable_server", "--port", "0",
+        [sys.executable, "-m", "registry_standins.airtable_server", "--port", "0",
          "--data", str(tmp_path / "d.json")],
         stdout=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry_core.testing.airtable import (
+from registry_standins.airtable import (
     ALL_SCOPES,
     DEFAULT_BASE_ID,
     DEFAULT_TOKEN,

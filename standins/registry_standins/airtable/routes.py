@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from registry_core.testing.airtable import errors, listing, meta, writes
-from registry_core.testing.airtable.cells import render
-from registry_core.testing.airtable.limits import Fault
-from registry_core.testing.airtable.model import Base, Table
-from registry_core.testing.airtable.state import State, TokenGrant
+from registry_standins.airtable import errors, listing, meta, writes
+from registry_standins.airtable.cells import render
+from registry_standins.airtable.limits import Fault
+from registry_standins.airtable.model import Base, Table
+from registry_standins.airtable.state import State, TokenGrant
 
 _BASE_ID = re.compile(r"app[A-Za-z0-9]{14}")
 _RECORD_ID = re.compile(r"rec[A-Za-z0-9]{14}")

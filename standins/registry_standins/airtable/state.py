@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from registry_core.testing.airtable.limits import FaultInjector, RateLimiter, RequestLog
-from registry_core.testing.airtable.listing import IteratorCache
-from registry_core.testing.airtable.model import Base, FieldDef, Record, Table
+from registry_standins.airtable.limits import FaultInjector, RateLimiter, RequestLog
+from registry_standins.airtable.listing import IteratorCache
+from registry_standins.airtable.model import Base, FieldDef, Record, Table
 
 ALL_SCOPES: frozenset[str] = frozenset(
     {"data.records:read", "data.records:write", "schema.bases:read", "schema.bases:write"}

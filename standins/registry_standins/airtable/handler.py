@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from registry_core.testing.airtable import errors
-from registry_core.testing.airtable.limits import LoggedRequest
-from registry_core.testing.airtable.routes import Request, Response, dispatch
-from registry_core.testing.airtable.state import State
+from registry_standins.airtable import errors
+from registry_standins.airtable.limits import LoggedRequest
+from registry_standins.airtable.routes import Request, Response, dispatch
+from registry_standins.airtable.state import State
 
 
 class StandInHTTPServer(ThreadingHTTPServer):

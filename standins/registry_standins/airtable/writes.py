@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from registry_core.testing.airtable import errors
-from registry_core.testing.airtable.cells import computed_value, normalize, render
-from registry_core.testing.airtable.model import (
+from registry_standins.airtable import errors
+from registry_standins.airtable.cells import computed_value, normalize, render
+from registry_standins.airtable.model import (
     COMPUTED_TYPES,
     SELECT_TYPES,
     Base,

@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from registry_core.airtable_setup import run_setup
+from registry_core.cli.terminal import echo
 from registry_core.config import Settings
-from registry_core.terminal import echo
 
 
 def _cmd_setup_airtable(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from registry_core.testing.airtable.model import FieldDef, Record, Table
+from registry_standins.airtable.model import FieldDef, Record, Table
 
 Value = Any  # None | bool | int | float | str | datetime
 _NUMERIC_CELLS = frozenset({"number", "percent", "currency", "rating", "duration", "autoNumber"})
@@ -27,7 +27,7 @@ class FormulaRuntimeError(Exception):
 
 def field_value(table: Table, fdef: FieldDef, record: Record) -> Value:
     """What ``{Field}`` evaluates to for ``record``."""
-    from registry_core.testing.airtable.cells import computed_value
+    from registry_standins.airtable.cells import computed_value
 
     raw = computed_value(table, fdef, record)
     if fdef.type == "checkbox":

@@ -1,13 +1,13 @@
-"""Entry point of the local Airtable stand-in: ``python -m registry_core.testing.airtable_server``.
+"""Entry point of the local Airtable stand-in: ``python -m registry_standins.airtable_server``.
 
 Starts a real HTTP server on loopback that ``pyairtable.Api(token, endpoint_url=url)`` talks to
 unchanged, with one fresh empty base; the project's ``setup-airtable`` command creates the
 tables through the Meta API. ``--data FILE`` keeps the data across restarts.
 
-    python -m registry_core.testing.airtable_server --port 8765
-    python -m registry_core.testing.airtable_server --data .registry/airtable-standin.json
+    python -m registry_standins.airtable_server --port 8765
+    python -m registry_standins.airtable_server --data .registry/airtable-standin.json
 
-The implementation lives in :mod:`registry_core.testing.airtable`.
+The implementation lives in :mod:`registry_standins.airtable`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from registry_core.testing.airtable import (
+from registry_standins.airtable import (
     ALL_SCOPES,
     DEFAULT_BASE_ID,
     DEFAULT_TOKEN,
@@ -32,7 +32,7 @@ __all__ = ["ALL_SCOPES", "DEFAULT_BASE_ID", "DEFAULT_TOKEN", "AirtableStandIn", 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m registry_core.testing.airtable_server",
+        prog="python -m registry_standins.airtable_server",
         description="Local stand-in of the Airtable Web API for pyairtable (loopback only).",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

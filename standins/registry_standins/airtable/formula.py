@@ -7,7 +7,7 @@ strings with backslash escapes, numbers, ``TRUE()``/``FALSE()``/``BLANK()``,
 refused up front with Airtable's 422 ``INVALID_FILTER_BY_FORMULA`` and the documented tails
 (``Unknown field names: …``, ``Unknown function names: …``, ``Invalid formula…``).
 
->>> from registry_core.testing.airtable.model import FieldDef, Record, Table
+>>> from registry_standins.airtable.model import FieldDef, Record, Table
 >>> table = Table("tbl1", "T", [FieldDef("fld1", "Name", "singleLineText")], [])
 >>> f = compile_formula("AND({Name}='O\\\\'Brien', LEN({Name})>3)", table)
 >>> f.matches(Record("rec1", "", {"fld1": "O'Brien"}))
@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from registry_core.testing.airtable import errors
-from registry_core.testing.airtable.formula_functions import (
+from registry_standins.airtable import errors
+from registry_standins.airtable.formula_functions import (
     FUNCTIONS,
     FormulaRuntimeError,
     Value,
@@ -33,7 +33,7 @@ from registry_core.testing.airtable.formula_functions import (
     to_text,
     truthy,
 )
-from registry_core.testing.airtable.model import FieldDef, Record, Table
+from registry_standins.airtable.model import FieldDef, Record, Table
 
 _SYNTAX = "Invalid formula. Please check your formula text."
 _NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")

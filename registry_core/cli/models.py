@@ -1,28 +1,15 @@
-"""The command line: ``python -m registry_core --help``.
-
-Each command group lives next to the code it drives and registers itself here with an
-``add_parser(subparsers)`` function; a command's handler returns the process exit status.
-"""
+"""``python -m registry_core models [--provider P] [--json]``: print the registry."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
+from registry_core.cli.terminal import echo, json_text
 from registry_core.config import Settings
-from registry_core.errors import RegistryError
 from registry_core.records import ModelRecord
-from registry_core.terminal import TerminalFormatter, echo, json_text
-
-#: Modules that register more commands (``add_parser(subparsers)``), next to the code they drive.
-_COMMAND_MODULES: tuple[str, ...] = (
-    "cli_discover",
-    "cli_airtable",
-    "cli_resolver",
-    "cli_lifecycle",
-)
 
 
 def _money(value: float | None) -> str:
@@ -75,36 +62,9 @@ def _cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m registry_core",
-        description="AI Model Registry: which models your team can use, what they cost, "
-        "and when they go away.",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    models = sub.add_parser("models", help="print the registry")
+def add_parser(subparsers: Any) -> None:
+    """Register ``models`` on the CLI's sub-command parsers."""
+    models = subparsers.add_parser("models", help="print the registry")
     models.add_argument("--provider", help="only this provider (e.g. openai)")
     models.add_argument("--json", action="store_true", help="print JSON rows")
     models.set_defaults(handler=_cmd_models)
-
-    for name in _COMMAND_MODULES:
-        module = __import__(f"registry_core.{name}", fromlist=["add_parser"])
-        module.add_parser(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = logging.StreamHandler()  # log lines carry provider text: made printable too
-    handler.setFormatter(TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler])
-    try:
-        return int(args.handler(args))
-    except RegistryError as exc:
-        echo(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130

@@ -17,11 +17,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from registry_core.testing.airtable import cells, meta, writes
-from registry_core.testing.airtable.handler import StandInHTTPServer
-from registry_core.testing.airtable.limits import Fault, LoggedRequest
-from registry_core.testing.airtable.model import Base, Table, field_from_spec
-from registry_core.testing.airtable.state import ALL_SCOPES, State, TokenGrant
+from registry_standins.airtable import cells, meta, writes
+from registry_standins.airtable.handler import StandInHTTPServer
+from registry_standins.airtable.limits import Fault, LoggedRequest
+from registry_standins.airtable.model import Base, Table, field_from_spec
+from registry_standins.airtable.state import ALL_SCOPES, State, TokenGrant
 
 DEFAULT_TOKEN = "patLocalStandInToken.dev"
 DEFAULT_BASE_ID = "appLocalRegistry1"

@@ -21,10 +21,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from registry_core.cli.terminal import echo, json_text
 from registry_core.config import Settings, parse_duration
 from registry_core.records import FEATURE_OPTIONS
 from registry_core.resolution import RunReport
-from registry_core.terminal import echo, json_text
 
 if TYPE_CHECKING:
     from registry_core.feeds import FeedStatus
@@ -257,7 +257,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one of these commands on its own (``python -m registry_core.cli_resolver``)."""
+    """Run one of these commands on its own (``python -m registry_core.cli.resolver``)."""
     parser = argparse.ArgumentParser(prog="python -m registry_core")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)

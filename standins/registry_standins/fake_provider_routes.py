@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from registry_core.testing.fake_provider_data import ollama_show
+from registry_standins.fake_provider_data import ollama_show
 
 if TYPE_CHECKING:
-    from registry_core.testing.fake_providers import FakeProviderServer, Fault
+    from registry_standins.fake_providers import FakeProviderServer, Fault
 
 Answer = tuple[int, Any]
 LOOP = "loop-cursor"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from registry_core.testing.airtable import errors
+from registry_standins.airtable import errors
 
 _ALPHABET = string.ascii_letters + string.digits
 COMPUTED_TYPES = frozenset(

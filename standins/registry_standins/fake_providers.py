@@ -13,7 +13,7 @@ malformed JSON, truncated page, repeating cursor, huge body, empty list)::
         ...
         fake.request_count("openai")
 
-By hand: ``python -m registry_core.testing.fake_providers --port 8766`` prints the env vars.
+By hand: ``python -m registry_standins.fake_providers --port 8766`` prints the env vars.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from registry_core.providers.base import Credential
-from registry_core.testing.fake_provider_data import (
+from registry_standins.fake_provider_data import (
     PROVIDER_IDS,
     default_items,
     generated_items,
@@ -426,7 +426,7 @@ def _item_id(item: Mapping[str, Any]) -> str:
 
 
 def _make_handler(fake: FakeProviderServer) -> type[BaseHTTPRequestHandler]:
-    from registry_core.testing.fake_provider_routes import route
+    from registry_standins.fake_provider_routes import route
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

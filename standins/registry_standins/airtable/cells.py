@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from registry_core.testing.airtable import errors
-from registry_core.testing.airtable.model import COMPUTED_TYPES, FieldDef, Record, Table
+from registry_standins.airtable import errors
+from registry_standins.airtable.model import COMPUTED_TYPES, FieldDef, Record, Table
 
 TEXT_TYPES = frozenset(
     {"singleLineText", "multilineText", "richText", "url", "email", "phoneNumber", "barcode"}

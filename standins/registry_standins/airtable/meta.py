@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry_core.testing.airtable import errors
-from registry_core.testing.airtable.model import Base, FieldDef, Table, field_from_spec, new_id
+from registry_standins.airtable import errors
+from registry_standins.airtable.model import Base, FieldDef, Table, field_from_spec, new_id
 
 #: Types Airtable refuses as a table's primary (first) field.
 _NOT_PRIMARY = frozenset(

@@ -18,6 +18,7 @@ from typing import Any
 
 from registry_core import jsonsafe
 from registry_core import records as R
+from registry_core.cli.terminal import echo, json_text
 from registry_core.config import Settings
 from registry_core.errors import ConfigError, RegistryError
 from registry_core.flight import run_sync
@@ -30,7 +31,6 @@ from registry_core.providers import (
     credentials_from_env,
     discover_provider,
 )
-from registry_core.terminal import echo, json_text
 
 _MARK = {"provider": "p", "catalog": "c", "inferred": "i"}
 
@@ -203,7 +203,7 @@ def run(args: argparse.Namespace, env: Mapping[str, Any] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m registry_core.cli_discover")
+    parser = argparse.ArgumentParser(prog="python -m registry_core.cli.discover")
     sub = parser.add_subparsers(dest="command", required=True)
     add_parser(sub)
     args = parser.parse_args(["discover", *(argv if argv is not None else sys.argv[1:])])

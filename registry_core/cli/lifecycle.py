@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from registry_core.cli.terminal import echo, json_text
 from registry_core.config import Settings
 from registry_core.errors import ConfigError
 from registry_core.lifecycle import State, assess_all, today_utc
-from registry_core.terminal import echo, json_text
 
 #: States that fail the scan gate.
 FAILING: frozenset[State] = frozenset({State.RETIRED, State.RETIRING})

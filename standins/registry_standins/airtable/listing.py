@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from registry_core.testing.airtable import errors
-from registry_core.testing.airtable.cells import computed_value, render
-from registry_core.testing.airtable.formula import compile_formula
-from registry_core.testing.airtable.formula_functions import to_text
-from registry_core.testing.airtable.model import FieldDef, Record, Table, new_id
+from registry_standins.airtable import errors
+from registry_standins.airtable.cells import computed_value, render
+from registry_standins.airtable.formula import compile_formula
+from registry_standins.airtable.formula_functions import to_text
+from registry_standins.airtable.model import FieldDef, Record, Table, new_id
 
 MAX_PAGE_SIZE = 100
 _TRUE = frozenset({"1", "true", "True", "TRUE"})

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from registry_core.testing.airtable.errors import RECORD_CAP_TYPE, ApiError
-from registry_core.testing.airtable.limits import FAULT_KINDS, LoggedRequest
-from registry_core.testing.airtable.server import (
+from registry_standins.airtable.errors import RECORD_CAP_TYPE, ApiError
+from registry_standins.airtable.limits import FAULT_KINDS, LoggedRequest
+from registry_standins.airtable.server import (
     DEFAULT_BASE_ID,
     DEFAULT_TOKEN,
     FREE_PLAN_RECORD_CAP,
     AirtableStandIn,
 )
-from registry_core.testing.airtable.state import ALL_SCOPES
+from registry_standins.airtable.state import ALL_SCOPES
 
 __all__ = [
     "ALL_SCOPES",
