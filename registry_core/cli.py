@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
 from registry_core.records import ModelRecord
-from registry_core.terminal import TerminalFormatter, echo, json_text
+from registry_core.terminal import TerminalFormatter, echo, json_rows
 
 #: Modules that register more commands (``add_parser(subparsers)``), next to the code they drive.
 _COMMAND_MODULES: tuple[str, ...] = (
@@ -63,7 +63,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
     resolution = service.list_models(args.provider)
     records = sorted(resolution.records, key=lambda r: (r.provider_id, r.model_id))
     if args.json:
-        echo(json_text([r.to_dict() for r in records], indent=2))
+        echo(json_rows([r.to_dict() for r in records]))
     else:
         echo(format_table(records))
         echo(
@@ -75,7 +75,10 @@ def _cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. When ``argv`` names a built-in command (``models``), the
+    other command modules are not imported: ``models --json`` starts without the provider
+    adapters, httpx or pyairtable."""
     parser = argparse.ArgumentParser(
         prog="python -m registry_core",
         description="AI Model Registry: which models your team can use, what they cost, "
@@ -89,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--json", action="store_true", help="print JSON rows")
     models.set_defaults(handler=_cmd_models)
 
+    builtin = sub.choices
+    first = next((a for a in (sys.argv[1:] if argv is None else argv) if a[:1] != "-"), None)
+    if first in builtin:
+        return parser
     for name in _COMMAND_MODULES:
         module = __import__(f"registry_core.{name}", fromlist=["add_parser"])
         module.add_parser(sub)
@@ -96,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = logging.StreamHandler()  # log lines carry provider text: made printable too
     handler.setFormatter(TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
