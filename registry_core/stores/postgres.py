@@ -501,6 +501,10 @@ class PostgresStore:
             (f"{p}/{m}", _decode_cells(p, m, cells, text)) for p, m, cells, text in rows
         )
 
+    def has_rows(self) -> bool:
+        """Whether the models table holds any row at all (read or not): one indexed probe."""
+        return bool(self._read("SELECT 1 FROM models LIMIT 1"))
+
     _UPSERT = (
         "INSERT INTO models AS m (provider_id, model_id, cells, cells_text, updated_at) "
         "VALUES (%s, %s, %s::jsonb, %s, now()) "

@@ -240,6 +240,10 @@ class SQLiteStore:
             raw.append((f"{provider}/{model}", loaded))
         return parse_rows(raw)
 
+    def has_rows(self) -> bool:
+        """Whether the models table holds any row at all (read or not): one indexed probe."""
+        return bool(self._read("SELECT 1 FROM models LIMIT 1"))
+
     def upsert_models(self, records: Sequence[ModelRecord]) -> UpsertResult:
         result = UpsertResult()
         latest: dict[tuple[str, str], ModelRecord] = {r.key: r for r in records}
