@@ -59,6 +59,7 @@ if risky:
     st.dataframe(
         at_risk_frame(risky, list(view.records), today, window),
         hide_index=True,
+        placeholder="—",
         width="stretch",
         column_config=DATE_COLUMNS,
     )
@@ -75,7 +76,11 @@ gone = deprecated_now(records, today, window_days=window)
 if gone:
     st.caption(f"{len(gone)} models are deprecated or retired (dates where any source has one).")
     st.dataframe(
-        deprecated_frame(gone, today), hide_index=True, width="stretch", column_config=DATE_COLUMNS
+        deprecated_frame(gone, today),
+        hide_index=True,
+        placeholder="—",
+        width="stretch",
+        column_config=DATE_COLUMNS,
     )
 else:
     st.caption("No model in this view is deprecated or retired.")
@@ -91,7 +96,11 @@ days = int(picked or window)
 soon = upcoming(records, today, days)
 if soon:
     st.dataframe(
-        upcoming_frame(soon, today), hide_index=True, width="stretch", column_config=DATE_COLUMNS
+        upcoming_frame(soon, today),
+        hide_index=True,
+        placeholder="—",
+        width="stretch",
+        column_config=DATE_COLUMNS,
     )
 else:
     st.caption(f"Nothing is deprecated or retired within {days} days.")

@@ -98,6 +98,7 @@ log_events = [
 st.dataframe(
     events_frame(log_events),
     hide_index=True,
+    placeholder="—",
     width="stretch",
     column_config=tables.event_columns(ui.time_column("When")),
 )
@@ -107,6 +108,7 @@ st.subheader("Discovery runs")
 st.dataframe(
     runs_frame(runs),
     hide_index=True,
+    placeholder="—",
     width="stretch",
     column_config=tables.run_columns(ui.time_column("Started"), seconds=False),
     column_order=tables.HISTORY_RUN_COLUMNS,

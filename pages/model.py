@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
+from pages._ui.charts import padded_domain, time_axis
 from registry_core import history, price_history
 from registry_core.access import ANONYMOUS, changed_fields
 from registry_core.filters import provider_label
@@ -161,11 +162,12 @@ st.subheader("Availability")
 now = datetime.now(UTC)
 strip = history.availability_intervals(events or [], now=now)
 if strip:
+    span = padded_domain(min(i["start"] for i in strip), max(i["end"] for i in strip))
     chart = (
         alt.Chart(ui.availability_frame(strip))
         .mark_bar(height=18)
         .encode(
-            x=alt.X("start:T", title=None),
+            x=time_axis("start", span),
             x2="end:T",
             color=ui.availability_color(),
             tooltip=[
@@ -174,7 +176,7 @@ if strip:
                 "availability:N",
             ],
         )
-        .properties(height=70)
+        .properties(height=90)
     )
     st.altair_chart(chart, width="stretch")
 else:
@@ -183,11 +185,12 @@ else:
 prices = price_history.price_points(record, events or [], now=now)
 if prices:
     st.subheader("Price over time")
+    price_span = padded_domain(min(p["at"] for p in prices), max(p["at"] for p in prices))
     chart = (
         alt.Chart(pd.DataFrame(prices))
         .mark_line(interpolate="step-after", point=True)
         .encode(
-            x=alt.X("at:T", title=None),
+            x=time_axis("at", price_span),
             y=alt.Y("usd_per_1m:Q", title="USD per 1M tokens"),
             color=alt.Color("price:N", title="price"),
             tooltip=[
