@@ -89,5 +89,5 @@ def test_a_shared_link_opens_with_its_filters_applied(
     assert " available models from OpenAI and Google Gemini, " in expected
     main_caption(page, expected)
     # the widgets show what the link says, so the next change keeps the rest of the filter
-    assert _selected(page, "Provider") == ["OpenAI", "Google"]
+    assert _selected(page, "Provider") == ["OpenAI", "Google Gemini"]
     assert _sidebar(page).get_by_role("switch", name="Available only").is_checked()

@@ -109,11 +109,17 @@ def _attacker_requests(asked: list[str]) -> list[str]:
     return [u for u in asked if (urlsplit(u).hostname or "").endswith(ATTACKER_HOSTS)]
 
 
+#: Links and images that lead off the dashboard to an attacker host. A link the page builds to
+#: its own Browse search (``?q=<the text>``) carries the text in its query, harmlessly.
+_OFFSITE = (
+    "els => els.filter(e => { const u = new URL(e.href || e.src, location.href);"
+    " return u.host !== location.host; }).map(e => e.outerHTML)"
+)
+
+
 def _assert_inert(page: Any, asked: list[str], where: str) -> None:
-    assert page.locator(LIVE).count() == 0, (
-        where,
-        page.locator(LIVE).evaluate_all("els => els.map(e => e.outerHTML)"),
-    )
+    live = page.locator(LIVE).evaluate_all(_OFFSITE)
+    assert live == [], (where, live)
     assert not _attacker_requests(asked), (where, _attacker_requests(asked))
 
 
