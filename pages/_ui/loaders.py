@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -210,10 +211,33 @@ def load_runs(b: Boot, provider_id: str | None = None, limit: int = 200) -> list
 
 # Render-only values a page derives from the cached reads (frames, charts, CSV text), built once
 # per registry version and whatever else the page keys them with (filter, day, widget values),
-# and kept by reference like :func:`_browse_table`. Nothing mutates them.
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=4 * CACHE_MAX_ENTRIES, show_spinner=False)
-def _memo(fingerprint: str, version: str, name: str, key: Hashable, _build: Callable[[], T]) -> T:
-    return _build()
+# and kept by reference like :func:`_browse_table`. Nothing mutates them. One table per
+# (configuration, version) is looked up through Streamlit's cache (so ``st.cache_resource.clear``
+# and the TTL drop it); the entries in it are a plain dict, as a Streamlit cache call per value
+# cost a third of a millisecond in argument hashing alone.
+MEMO_MAX_ENTRIES = 4 * CACHE_MAX_ENTRIES
+
+
+class _MemoTable:
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, Hashable], object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str, key: Hashable, build: Callable[[], T]) -> T:
+        with self._lock:
+            if (name, key) in self._values:
+                return self._values[(name, key)]  # type: ignore[return-value]
+        value = build()  # outside the lock: a slow build never blocks other sessions
+        with self._lock:
+            self._values[(name, key)] = value
+            while len(self._values) > MEMO_MAX_ENTRIES:  # the oldest first
+                del self._values[next(iter(self._values))]
+        return value
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _memo(fingerprint: str, version: str) -> _MemoTable:
+    return _MemoTable()
 
 
 def memo(b: Boot, name: str, key: Hashable, build: Callable[[], T]) -> T:
@@ -223,7 +247,7 @@ def memo(b: Boot, name: str, key: Hashable, build: Callable[[], T]) -> T:
     :func:`filter_key`, the day, the widget values); the registry version marker is added here,
     so a write anywhere rebuilds.
     """
-    return _memo(b.fingerprint, version(b), name, key, build)
+    return _memo(b.fingerprint, version(b)).get(name, key, build)
 
 
 def filter_key(flt: RegistryFilter) -> str:
