@@ -1,4 +1,7 @@
-"""The in-memory tier: ``st.cache_data`` around the resolver's reads, and their invalidation.
+"""The in-memory tier: Streamlit's caches around the resolver's reads, and their invalidation.
+
+Records, history and runs are kept by reference (``st.cache_resource``; they are frozen), small
+answers by value (``st.cache_data``); what pages derive from them is kept by :func:`memo`.
 
 Every read is keyed with the settings fingerprint and the registry version marker, so another
 replica's write shows up at the next version check. "Discover now" and edits clear exactly the
