@@ -71,6 +71,7 @@ if risky_frame is not None:
     st.dataframe(
         risky_frame,
         hide_index=True,
+        placeholder="—",
         width="stretch",
         column_config=DATE_COLUMNS,
     )
@@ -93,7 +94,13 @@ def _gone() -> tuple[int, pd.DataFrame | None]:
 n_gone, gone_frame = ui.memo(b, "deprecations.gone", key, _gone)
 if gone_frame is not None:
     st.caption(f"{n_gone} models are deprecated or retired (dates where any source has one).")
-    st.dataframe(gone_frame, hide_index=True, width="stretch", column_config=DATE_COLUMNS)
+    st.dataframe(
+        gone_frame,
+        hide_index=True,
+        placeholder="—",
+        width="stretch",
+        column_config=DATE_COLUMNS,
+    )
 else:
     st.caption("No model in this view is deprecated or retired.")
 
@@ -114,7 +121,13 @@ def _soon() -> pd.DataFrame | None:
 
 soon_frame = ui.memo(b, "deprecations.upcoming", (key, days), _soon)
 if soon_frame is not None:
-    st.dataframe(soon_frame, hide_index=True, width="stretch", column_config=DATE_COLUMNS)
+    st.dataframe(
+        soon_frame,
+        hide_index=True,
+        placeholder="—",
+        width="stretch",
+        column_config=DATE_COLUMNS,
+    )
 else:
     st.caption(f"Nothing is deprecated or retired within {days} days.")
 

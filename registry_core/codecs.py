@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from registry_core.cells import as_utc, parse_instant
+from registry_core.cells import as_utc, format_datetime, parse_instant
 from registry_core.events import DiscoveryRun, HistoryEvent
 
 log = logging.getLogger(__name__)
@@ -172,3 +172,50 @@ def event_from_row(row: Mapping[str, Any], row_ref: str = "?") -> HistoryEvent |
         actor=_text(row, "actor"),
         detail=detail,
     )
+
+
+def events_query(
+    provider_id: str | None,
+    model_id: str | None,
+    since: datetime | None,
+    limit: int | None,
+    *,
+    mark: str = "?",
+    since_mark: str | None = None,
+) -> tuple[str, list[Any]]:
+    """The SQL of a history read, newest first, for the SQL stores (SQLite, PostgreSQL).
+
+    ``mark`` is the driver's placeholder (``?`` or ``%s``); ``since_mark`` the one for the
+    ``since`` instant when it needs a cast. Read the rows with :func:`events_from_rows`.
+
+    >>> events_query("openai", None, None, 5)
+    ('SELECT event_key, provider_id, model_id, kind, at, run_id, source, actor, detail FROM history_events WHERE provider_id = ? ORDER BY at DESC, seq DESC LIMIT ?', ['openai', 5])
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (("provider_id", provider_id), ("model_id", model_id)):
+        if value is not None:
+            where.append(f"{column} = {mark}")
+            params.append(value)
+    if since is not None:
+        where.append(f"at >= {since_mark or mark}")
+        params.append(format_datetime(since))
+    sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM history_events"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY at DESC, seq DESC"
+    if limit is not None:
+        sql += f" LIMIT {mark}"
+        params.append(int(limit))
+    return sql, params
+
+
+def events_from_rows(rows: Iterable[Sequence[Any]]) -> list[HistoryEvent]:
+    """Rows of :func:`events_query` (newest first) as events, oldest first; bad rows skipped."""
+    decoded = (
+        event_from_row(dict(zip(EVENT_COLUMNS, row, strict=True)), f"history:{row[0]}")
+        for row in rows
+    )
+    events = [e for e in decoded if e is not None]
+    events.reverse()
+    return events

@@ -137,7 +137,8 @@ def _providers(value: str | None) -> tuple[str, ...]:
     """``REGISTRY_PROVIDERS``: known ids, lower-cased, each once, in the order given."""
     if value is None or value.strip() == "":
         return DEFAULT_PROVIDERS
-    from registry_core.providers._registry import MODULES  # lazily: adapters import httpx
+    # the provider table, not the adapters (they import httpx): every command reads this
+    from registry_core.provider_table import PROVIDER_TABLE as MODULES
 
     ids = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
     if not ids:
@@ -218,9 +219,11 @@ def airtable_endpoint(
     ...
     registry_core.errors.UnsafeURLError: AIRTABLE_ENDPOINT_URL http://airtable.example.com/ uses plain http, ...
     """
+    url = (value or "").strip().rstrip("/")
+    if not url:  # Airtable's own API (https, public): nothing to check, and no httpx import
+        return DEFAULT_AIRTABLE_ENDPOINT
     from registry_core.http import check_url  # httpx is imported only when a URL is checked
 
-    url = (value or "").strip().rstrip("/") or DEFAULT_AIRTABLE_ENDPOINT
     check_url(
         url,
         allow_http=allow_http,

@@ -45,22 +45,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import anyio
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from registry_core import jsonsafe
 from registry_core.errors import FeedRejectedError, RegistryError, UnavailableError
-from registry_core.flight import run_sync
-from registry_core.http import (
-    ErrorContext,
-    HTTPPolicy,
-    ProviderHTTP,
-    check_url,
-    display_url,
-    make_client,
-)
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx, anyio and the HTTP layer are imported when a feed is fetched: every service start
+# configures the feeds (a file read), and ``models --json`` should not pay for an HTTP stack
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +279,8 @@ class LiveCopy:
 
     @property
     def host(self) -> str:
+        import httpx
+
         try:
             return httpx.URL(self.source_url).host or self.source_url
         except Exception:
@@ -327,6 +323,8 @@ def read_copy(data_dir: Path, name: str) -> LiveCopy:
 def write_copy(
     data_dir: Path, name: str, cleaned: Cleaned, *, source_url: str, fetched_at: datetime
 ) -> Path:
+    from registry_core.http import display_url
+
     path = copy_path(data_dir, name)
     payload = {
         "format": FORMAT,
@@ -380,6 +378,11 @@ async def _get(
     allowed_private_hosts: tuple[str, ...],
     client: httpx.AsyncClient | None,
 ) -> Any:
+    import anyio
+    import httpx
+
+    from registry_core.http import ErrorContext, HTTPPolicy, ProviderHTTP, check_url, make_client
+
     try:  # a private feed's token in the query never reaches a message
         hidden = tuple(v for _, v in httpx.URL(url).params.multi_items() if len(v) >= 6)
     except Exception:
@@ -432,6 +435,9 @@ def fetch_feed(
     On success the copy is written under ``data_dir`` and becomes the one in use; on failure
     the copy in use stays, and the failure is logged and recorded for the Status page.
     """
+    from registry_core.flight import run_sync
+    from registry_core.http import display_url
+
     feed = FEEDS[name]
     began = now or datetime.now(UTC)
     state = read_state(data_dir, name)

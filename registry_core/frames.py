@@ -666,17 +666,7 @@ def provenance_rows(record: ModelRecord) -> list[dict[str, str]]:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"  # 1,047,576 tokens, not 1047576
-    if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, datetime):
-        return show_time(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return table_value(value)  # one way to show a value in any table
 
 
 def show_time(value: datetime) -> str:

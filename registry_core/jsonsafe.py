@@ -49,16 +49,21 @@ def _keep_constant(text: str) -> str:
     return text  # NaN, Infinity, -Infinity: kept as the words the sender wrote
 
 
+def _brackets(content: bytes | str) -> int:
+    """How many ``[`` and ``{`` the text holds (strings included): a bound on its nesting."""
+    if isinstance(content, str):
+        return content.count("[") + content.count("{")
+    return content.count(b"[") + content.count(b"{")
+
+
 def loads(content: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     """Parse JSON text; :class:`TooDeepError` past ``max_depth``, ``ValueError`` if not JSON."""
-    depth = nesting_depth(content)
-    if depth > max_depth:
-        raise TooDeepError(f"nested {depth} levels deep (at most {max_depth} are read)")
-    # parsed in C first; only text that holds a non-finite number (1e400, NaN) is parsed
-    # again with the hooks that keep such numbers as their text
-    value = json.loads(content)
-    if _is_strict(value):
-        return value
+    if _brackets(content) > max_depth:  # fewer brackets than that cannot nest deeper
+        depth = nesting_depth(content)
+        if depth > max_depth:
+            raise TooDeepError(f"nested {depth} levels deep (at most {max_depth} are read)")
+    # one C parse; the hooks run only for float literals and the NaN / Infinity words, and
+    # keep a non-finite one as the text the sender wrote
     return json.loads(content, parse_float=_keep_float, parse_constant=_keep_constant)
 
 

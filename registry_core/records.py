@@ -274,12 +274,21 @@ class ModelRecord:
         Unlike :meth:`to_fields`, Metadata stays a JSON object rather than JSON text (the
         record's own object when it is strict JSON already: serialise it, do not edit it).
         """
-        out = {
-            attr: None if attr == "metadata" else _to_cell(getattr(self, attr))
-            for attr in FIELD_NAMES
-        }
-        out["metadata"] = jsonsafe.strict_or_finite(self.metadata)
+        out: dict[str, Any] = {}
+        for attr in FIELD_NAMES:
+            value = getattr(self, attr)
+            # most cells are text, numbers, booleans or empty: kept as they are, no call
+            if value is None or type(value) in _PLAIN_CELLS:
+                out[attr] = value
+            elif attr == "metadata":
+                out[attr] = jsonsafe.strict_or_finite(value)
+            else:
+                out[attr] = _to_cell(value)
         return out
+
+
+#: Cell types :func:`_to_cell` returns unchanged (exact types: a subclass takes the long way).
+_PLAIN_CELLS: frozenset[type] = frozenset((str, int, float, bool))
 
 
 def _to_cell(value: Any) -> Any:

@@ -57,17 +57,19 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from registry_core.cells import human_age
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
-from registry_core.feeds import FeedOutcome, refresh_feeds
 from registry_core.provider_table import display_name
 from registry_core.providers.base import Credential
 from registry_core.resolution import RunReport
 from registry_core.resolver import Resolver
 from registry_core.stores.base import Lease, LeaseState, RegistryStore
+
+if TYPE_CHECKING:
+    from registry_core.feeds import FeedOutcome
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +227,8 @@ def refresh_reference_feeds(
     """Fetch the live catalog / lifecycle feeds that are turned on (see :mod:`registry_core.feeds`)
     before listing, so this round's listings are enriched from them; a feed that fails only
     warns (the copy in use stays) and never changes the exit status."""
+    from registry_core.feeds import refresh_feeds  # httpx: only when a refresh runs
+
     try:
         return refresh_feeds(service.settings, if_older_than_s=if_older_than_s)
     except Exception:  # a feed must never take the providers' refresh down

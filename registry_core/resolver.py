@@ -69,7 +69,6 @@ from registry_core.merge import (
 from registry_core.plan import PlanOutcome, WritePlan
 from registry_core.provider_table import display_name
 from registry_core.providers.base import Credential, DiscoveredModel, ProgressCallback
-from registry_core.providers.discovery import discover_provider
 from registry_core.records import ModelRecord, utcnow
 from registry_core.resolution import Resolution, RunReport, describe_failure
 from registry_core.snapshot import SnapshotFile
@@ -240,6 +239,9 @@ class Resolver:
 
     def _discovery(self) -> DiscoverFn:
         if self._discover is None:
+            # the adapters and httpx are imported when discovery first runs, not for a read
+            from registry_core.providers.discovery import discover_provider
+
             self._discover = discover_provider
         return self._discover
 

@@ -68,6 +68,11 @@ def seed_run_id(provider_id: str, catalog_version: str) -> str:
 
 
 def _store_is_empty(store: RegistryStore, provider_id: str | None = None) -> bool:
+    # a store that can say so in one probe (SQLite, PostgreSQL) is not read in full: every
+    # command and page start asks this, and a full read of 20,000 rows takes a second
+    has_rows = getattr(store, "has_rows", None)
+    if provider_id is None and callable(has_rows):
+        return not has_rows()
     loaded = store.list_models(provider_id)
     # rows the parser rejected still count: a person put them there
     return not loaded.records and not loaded.warnings

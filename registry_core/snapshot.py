@@ -11,13 +11,19 @@ for the Status page. A path that is not a regular file is never written either.
 
 File shape (JSON)::
 
-    {"format": 1, "providers": {"openai": {"saved_at": "...Z", "version": "...",
-                                           "records": [ModelRecord.to_dict(), ...]}}}
+    {"format": 1, "index": {"openai": {"digest": "...", "version": "..."}},
+     "providers": {"openai": {"saved_at": "...Z", "version": "...",
+                              "records": [ModelRecord.to_dict(), ...]}}}
+
+(``index`` comes first: each provider's registry version and a digest of its records, so a
+process can tell the snapshot already holds what it read without parsing megabytes of records;
+readers that do not know it ignore it.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -41,6 +47,47 @@ FORMAT = 1
 #: the registries this package is built for (a few thousand models) many times over; a bigger
 #: file is not a snapshot this package wrote, and reading it unbounded could exhaust memory.
 MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
+
+
+#: The file starts with a small index, ``{"openai": {"digest": "...", "version": "..."}}``.
+_INDEX_PREFIX = b'{"format": %d, "index": ' % FORMAT
+_HEAD_BYTES = 64 * 1024
+
+
+def _records_text(rows: Any) -> str:
+    return json.dumps(rows, ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+
+def _digest(records_text: str) -> str:
+    return hashlib.sha256(records_text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _payload(providers: dict[str, Any], known: dict[str, str]) -> str:
+    """The file's text: the format, the index, then the providers (keys sorted).
+
+    ``known`` holds the records text already encoded for a provider (the one being saved).
+    """
+    index: dict[str, dict[str, Any]] = {}
+    parts: list[str] = []
+    for pid in sorted(providers):
+        entry = providers[pid]
+        if not isinstance(entry, dict):
+            parts.append(f"{json.dumps(pid, ensure_ascii=False)}: {_records_text(entry)}")
+            continue
+        records = known.get(pid)
+        if records is None:
+            records = _records_text(entry.get("records"))
+        if "records" in entry and all(k >= "records" for k in entry):
+            # {"records": ..., "saved_at": ..., "version": ...}: keys in sorted order, the
+            # records (megabytes) encoded once
+            rest = _records_text({k: v for k, v in entry.items() if k != "records"})
+            body = '{"records": ' + records + (", " + rest[1:] if rest != "{}" else "}")
+        else:
+            body = _records_text(entry)
+        parts.append(f"{json.dumps(pid, ensure_ascii=False)}: {body}")
+        index[pid] = {"version": str(entry.get("version") or ""), "digest": _digest(records)}
+    head = f"{_INDEX_PREFIX.decode()}{json.dumps(index, sort_keys=True)}"
+    return f'{head}, "providers": {{{", ".join(parts)}}}}}'
 
 
 class _Unusable(Exception):
@@ -78,7 +125,7 @@ class SnapshotFile:
         self._lock = threading.Lock()
         self._problem: _Unusable | None = None
 
-    def _read_bytes(self) -> bytes:
+    def _read_bytes(self, limit: int | None = None) -> bytes:
         """The file's bytes, at most ``max_bytes``; :class:`_Unusable` when it cannot be used.
 
         Opened non-blocking (a FIFO must not hang the page) and checked to be a regular file
@@ -96,7 +143,7 @@ class SnapshotFile:
                 raise _Unusable(too_big)
             chunks: list[bytes] = []
             total = 0
-            while True:
+            while limit is None or total < limit:
                 chunk = os.read(fd, min(1 << 20, self.max_bytes + 1 - total))
                 if not chunk:
                     break
@@ -205,30 +252,64 @@ class SnapshotFile:
         """Replace one provider's entry, keeping the others. Returns ``False`` if it could not.
 
         Failing to write a snapshot must never fail a request, so errors are logged, not raised.
+
+        When the file already holds ``provider_id`` at this registry ``version`` (a non-empty
+        marker) with the same records (their digest in the index), it is left as it is: a
+        command that only reads does not rewrite a 20 MB file on every run.
         """
-        entry = {
-            "saved_at": format_datetime(saved_at or datetime.now(UTC)),
-            "version": version,
-            "records": [r.to_dict() for r in records],
-        }
+        rows = [r.to_dict() for r in records]
+        records_text = _records_text(rows)
+        digest = _digest(records_text)
         with self._lock:
             if not self._replaceable():
                 log.warning("snapshot %s is not a regular file; not writing it", self.path)
                 return False
+            if version and self._indexed(provider_id) == (version, digest):
+                return True
             providers = self._read_raw()
-            providers[provider_id] = entry
-            payload = json.dumps(
-                {"format": FORMAT, "providers": providers},
-                ensure_ascii=False,
-                sort_keys=True,
-                allow_nan=False,
-            )
+            current = providers.get(provider_id)
+            if (
+                version
+                and isinstance(current, dict)
+                and current.get("version") == version
+                and current.get("records") == rows
+            ):
+                return True
+            providers[provider_id] = {
+                "saved_at": format_datetime(saved_at or datetime.now(UTC)),
+                "version": version,
+                "records": rows,
+            }
+            payload = _payload(providers, {provider_id: records_text})
             try:
                 self._atomic_write(payload)
             except OSError as exc:
                 log.warning("could not write snapshot %s (%s)", self.path, exc)
                 return False
         return True
+
+    def _indexed(self, provider_id: str) -> tuple[str, str] | None:
+        """(version, digest of the records) of ``provider_id`` from the index at the head of
+        the file, read without parsing the records; ``None`` when there is no such index."""
+        try:
+            head = self._read_bytes(limit=_HEAD_BYTES)
+        except (OSError, _Unusable):
+            return None
+        if not head.startswith(_INDEX_PREFIX):
+            return None
+        try:
+            index, _ = json.JSONDecoder().raw_decode(
+                head.decode("utf-8", "replace"), len(_INDEX_PREFIX)
+            )
+        except ValueError:
+            return None
+        entry = index.get(provider_id) if isinstance(index, dict) else None
+        if not isinstance(entry, dict):
+            return None
+        version, digest = entry.get("version"), entry.get("digest")
+        if not isinstance(version, str) or not isinstance(digest, str):
+            return None
+        return (version, digest)
 
     def _replaceable(self) -> bool:
         # os.replace would put a file in place of a device, FIFO or socket (as root, even

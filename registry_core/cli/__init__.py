@@ -26,7 +26,9 @@ _COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. For ``models`` (the first word of ``argv``) only its own module
+    is imported: ``models --json`` starts without the provider adapters, httpx or pyairtable."""
     parser = argparse.ArgumentParser(
         prog="python -m registry_core",
         description="AI Model Registry: which models your team can use, what they cost, "
@@ -35,14 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    for name in _COMMAND_MODULES:
+    first = next((a for a in (sys.argv[1:] if argv is None else argv) if a[:1] != "-"), None)
+    names = ("models",) if first == "models" else _COMMAND_MODULES
+    for name in names:
         module = __import__(f"registry_core.cli.{name}", fromlist=["add_parser"])
         module.add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = logging.StreamHandler()  # log lines carry provider text: made printable too
     handler.setFormatter(TerminalFormatter("%(levelname)s %(name)s: %(message)s"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from registry_core.airtable_setup import run_setup
 from registry_core.cli.terminal import echo
 from registry_core.config import Settings
 
 
 def _cmd_setup_airtable(args: argparse.Namespace) -> int:
+    from registry_core.airtable_setup import run_setup  # pyairtable: only for this command
+
     settings = Settings.from_env()
     report = run_setup(settings.airtable, dry_run=args.dry_run)
     for line in report.lines():

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from registry_core.cli.terminal import echo, json_text
+from registry_core.cli.terminal import echo, json_rows
 from registry_core.config import Settings
 from registry_core.records import ModelRecord
 
@@ -50,7 +50,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
     resolution = service.list_models(args.provider)
     records = sorted(resolution.records, key=lambda r: (r.provider_id, r.model_id))
     if args.json:
-        echo(json_text([r.to_dict() for r in records], indent=2))
+        echo(json_rows([r.to_dict() for r in records]))
     else:
         echo(format_table(records))
         echo(

@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 #: C0 controls except tab (09) and newline (0A), DEL, and the C1 controls (80-9F).
@@ -41,9 +42,33 @@ def json_text(value: Any, **kwargs: Any) -> str:
     ``ValueError``) with no raw control character in it."""
     kwargs.setdefault("ensure_ascii", False)
     kwargs.setdefault("allow_nan", False)
-    text = json.dumps(value, **kwargs)
+    return _escape_c1(json.dumps(value, **kwargs))
+
+
+def _escape_c1(text: str) -> str:
     # outside strings JSON has no such characters, so each one found is inside a string
     return _C1.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def json_rows(rows: Sequence[Any]) -> str:
+    """A JSON array of ``rows`` with one row per line, as :func:`json_text` writes each.
+
+    Lines stay greppable and the C encoder does the work (``indent=`` would switch
+    :mod:`json` to its pure-Python encoder: seconds for 20,000 rows).
+
+    >>> print(json_rows([{"a": 1}, {"b": [2, 3]}]))
+    [
+    {"a": 1},
+    {"b": [2, 3]}
+    ]
+    >>> json_rows([])
+    '[]'
+    """
+    if not rows:
+        return "[]"
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    text = "[\n" + ",\n".join([encode(row) for row in rows]) + "\n]"
+    return _escape_c1(text)
 
 
 class TerminalFormatter(logging.Formatter):

@@ -50,7 +50,12 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from registry_core.cells import as_utc, format_datetime
-from registry_core.codecs import EVENT_COLUMNS, event_from_row, run_from_json, run_to_json
+from registry_core.codecs import (
+    events_from_rows,
+    events_query,
+    run_from_json,
+    run_to_json,
+)
 from registry_core.errors import (
     AuthError,
     ConfigError,
@@ -501,6 +506,10 @@ class PostgresStore:
             (f"{p}/{m}", _decode_cells(p, m, cells, text)) for p, m, cells, text in rows
         )
 
+    def has_rows(self) -> bool:
+        """Whether the models table holds any row at all (read or not): one indexed probe."""
+        return bool(self._read("SELECT 1 FROM models LIMIT 1"))
+
     _UPSERT = (
         "INSERT INTO models AS m (provider_id, model_id, cells, cells_text, updated_at) "
         "VALUES (%s, %s, %s::jsonb, %s, now()) "
@@ -673,34 +682,10 @@ class PostgresStore:
         since: datetime | None = None,
         limit: int | None = None,
     ) -> list[HistoryEvent]:
-        where: list[str] = []
-        params: list[Any] = []
-        if provider_id is not None:
-            where.append("provider_id = %s")
-            params.append(provider_id)
-        if model_id is not None:
-            where.append("model_id = %s")
-            params.append(model_id)
-        if since is not None:
-            where.append("at >= %s::timestamptz")
-            params.append(format_datetime(since))
-        query = (
-            "SELECT event_key, provider_id, model_id, kind, at, run_id, source, actor, detail "
-            "FROM history_events"
+        query, params = events_query(
+            provider_id, model_id, since, limit, mark="%s", since_mark="%s::timestamptz"
         )
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY at DESC, seq DESC"
-        if limit is not None:
-            query += " LIMIT %s"
-            params.append(int(limit))
-        decoded = (
-            event_from_row(dict(zip(EVENT_COLUMNS, row, strict=True)), f"history:{row[0]}")
-            for row in self._read(query.encode(), params)
-        )
-        events = [e for e in decoded if e is not None]
-        events.reverse()
-        return events
+        return events_from_rows(self._read(query.encode(), params))
 
     def record_run(self, run: DiscoveryRun) -> None:
         with self._write() as cur:

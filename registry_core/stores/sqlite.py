@@ -22,8 +22,9 @@ from typing import Any
 from registry_core.cells import format_datetime
 from registry_core.codecs import (
     EVENT_COLUMNS,
-    event_from_row,
     event_to_row,
+    events_from_rows,
+    events_query,
     run_from_json,
     run_to_json,
 )
@@ -240,6 +241,10 @@ class SQLiteStore:
             raw.append((f"{provider}/{model}", loaded))
         return parse_rows(raw)
 
+    def has_rows(self) -> bool:
+        """Whether the models table holds any row at all (read or not): one indexed probe."""
+        return bool(self._read("SELECT 1 FROM models LIMIT 1"))
+
     def upsert_models(self, records: Sequence[ModelRecord]) -> UpsertResult:
         result = UpsertResult()
         latest: dict[tuple[str, str], ModelRecord] = {r.key: r for r in records}
@@ -382,35 +387,8 @@ class SQLiteStore:
         since: datetime | None = None,
         limit: int | None = None,
     ) -> list[HistoryEvent]:
-        where: list[str] = []
-        params: list[Any] = []
-        if provider_id is not None:
-            where.append("provider_id = ?")
-            params.append(provider_id)
-        if model_id is not None:
-            where.append("model_id = ?")
-            params.append(model_id)
-        if since is not None:
-            where.append("at >= ?")
-            params.append(format_datetime(since))
-        sql = (
-            "SELECT event_key, provider_id, model_id, kind, at, run_id, source, actor, detail "
-            "FROM history_events"
-        )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY at DESC, seq DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
-        rows = self._read(sql, params)
-        decoded = (
-            event_from_row(dict(zip(EVENT_COLUMNS, row, strict=True)), f"history:{row[0]}")
-            for row in rows
-        )
-        events = [e for e in decoded if e is not None]
-        events.reverse()
-        return events
+        sql, params = events_query(provider_id, model_id, since, limit)
+        return events_from_rows(self._read(sql, params))
 
     def record_run(self, run: DiscoveryRun) -> None:
         with self._write() as conn:
