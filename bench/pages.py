@@ -147,10 +147,14 @@ def main() -> None:
     os.environ["REGISTRY_PROVIDERS"] = ",".join(PROVIDERS)
 
     import streamlit.testing.v1.app_test as app_test
+    import streamlit.testing.v1.local_script_runner as local_script_runner
     from streamlit.testing.v1 import AppTest
 
     shared_cache = app_test.ScriptCache()
+    # both the pages manager (app_test) and each run's script runner (local_script_runner) make
+    # their own cache; without the second, every run recompiled app.py and the page
     app_test.ScriptCache = lambda: shared_cache  # type: ignore[assignment,misc]
+    local_script_runner.ScriptCache = lambda: shared_cache  # type: ignore[assignment,misc]
 
     from registry_core.filters import PARAM_PROVIDER
     from registry_core.stores.sqlite import SQLiteStore

@@ -17,7 +17,10 @@ view = ui.safely("read the registry", lambda: ui.load_view(b))
 if view is None:
     st.stop()
 flt = ui.current_filter()
-records = flt.apply(view.records)
+# everything below is drawn from values built once per registry version, filter and input
+# (ui.memo): a rerun only redraws them
+fkey = ui.filter_key(flt)
+records = ui.memo(b, "costs.records", fkey, lambda: flt.apply(view.records))
 
 st.title("Costs")
 ui.banners(view)
@@ -29,10 +32,18 @@ as_of = st.date_input(
     help="Empty: today's prices. A past day: prices as they were at the end of that day, "
     "rebuilt from the price changes in the history (models added later are left out).",
 )
+no_history = False
 if as_of is not None:
     events = ui.safely("read the price history", lambda: ui.load_events(b))
     moment = datetime.combine(as_of, time.max, tzinfo=UTC)
-    records = prices_as_of(records, events or [], moment)
+    today_records, no_history = records, events is None
+    records = ui.memo(
+        b,
+        "costs.records",
+        (fkey, as_of, no_history),
+        lambda: prices_as_of(today_records, events or [], moment),
+    )
+key = (fkey, as_of, no_history)
 st.caption(
     ui.safe.text(flt.describe(len(records)))
     + " · prices in USD"
@@ -40,7 +51,7 @@ st.caption(
     + "; the sidebar filters apply"
 )
 
-costs = cost_frame(records)
+costs = ui.memo(b, "costs.frame", key, lambda: cost_frame(records))
 st.dataframe(
     costs,
     height=min(600, 35 * (len(costs) + 1) + 3),  # fitted to the rows, scrolling past 16
@@ -61,7 +72,7 @@ st.dataframe(
         "Context": st.column_config.NumberColumn("Context", format="localized"),
     },
 )
-units = unit_price_frame(records)
+units = ui.memo(b, "costs.units", key, lambda: unit_price_frame(records))
 if not units.empty:
     st.subheader("Prices not per token")
     st.caption("Per image, per request, per second of audio …, as the source states them.")
@@ -72,7 +83,9 @@ if not units.empty:
         width="stretch",
         column_config={"USD": st.column_config.NumberColumn("USD", format="$%.4f")},
     )
-priced = [r for r in records if is_priced(r)]  # the rows of the table, the chart and the CSV
+priced = ui.memo(
+    b, "costs.priced", key, lambda: [r for r in records if is_priced(r)]
+)  # the rows of the table, the chart and the CSV
 unpriced = len(records) - len(priced)
 if unpriced:
     st.caption(
@@ -90,11 +103,13 @@ top = st.slider(
     20,
     key="costs_top",
 )
-chart_rows = cost_chart_frame(priced, limit=top, cheapest_first=cheapest)
-if chart_rows.empty:
-    st.caption("No priced model in this view.")
-else:
-    chart = (
+
+
+def _chart() -> alt.Chart | None:
+    chart_rows = cost_chart_frame(priced, limit=top, cheapest_first=cheapest)
+    if chart_rows.empty:
+        return None
+    return (
         alt.Chart(chart_rows)
         .mark_bar()
         .encode(
@@ -113,6 +128,12 @@ else:
         )
         .properties(height=max(160, 28 * chart_rows["Model"].nunique()))
     )
+
+
+chart = ui.memo(b, "costs.chart", (key, top), _chart)
+if chart is None:
+    st.caption("No priced model in this view.")
+else:
     st.altair_chart(chart, width="stretch")
 
 st.subheader("Export")
@@ -121,7 +142,12 @@ columns = st.multiselect(
 )
 st.download_button(
     f"Download CSV ({len(priced):,} rows)",
-    data=records_to_csv(priced, columns or list(DEFAULT_EXPORT_COLUMNS)),
+    data=ui.memo(
+        b,
+        "costs.csv",
+        (key, tuple(columns)),
+        lambda: records_to_csv(priced, columns or list(DEFAULT_EXPORT_COLUMNS)),
+    ),
     file_name=f"ai-models-as-of-{as_of.isoformat()}.csv" if as_of else "ai-models.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -39,9 +39,12 @@ view = ui.safely("read the registry", lambda: ui.load_view(b))
 if view is None:
     st.stop()
 flt = ui.current_filter()
-records = flt.apply(view.records)
 today = ui.today()
 window = ui.window_days_for(b.fingerprint)
+# the assessments, frames and the chart are built once per registry version, filter, day and
+# window (ui.memo); a rerun only redraws them
+key = (ui.filter_key(flt), today, window)
+records = ui.memo(b, "deprecations.records", key, lambda: flt.apply(view.records))
 
 st.title("Deprecations")
 ui.banners(view)
@@ -50,14 +53,23 @@ st.caption(ui.safe.text(flt.describe(len(records))) + " (sidebar filters apply)"
 # --- at risk: what a team uses or recommends, first --------------------------------------------
 
 st.subheader("At risk")
-risky = at_risk(view.records, today, window, verified=verified_providers(view.records))
-if risky:
+
+
+def _at_risk() -> tuple[int, pd.DataFrame | None]:
+    risky = at_risk(view.records, today, window, verified=verified_providers(view.records))
+    if not risky:
+        return 0, None
+    return len(risky), at_risk_frame(risky, list(view.records), today, window)
+
+
+n_risky, risky_frame = ui.memo(b, "deprecations.at_risk", (today, window), _at_risk)
+if risky_frame is not None:
     st.caption(
-        f"{len(risky)} Recommended or Used By models are deprecated, unavailable, retired or "
+        f"{n_risky} Recommended or Used By models are deprecated, unavailable, retired or "
         f"retire within {window} days."
     )
     st.dataframe(
-        at_risk_frame(risky, list(view.records), today, window),
+        risky_frame,
         hide_index=True,
         placeholder="—",
         width="stretch",
@@ -72,11 +84,18 @@ else:
 # --- deprecated now ----------------------------------------------------------------------------
 
 st.subheader("Deprecated now")
-gone = deprecated_now(records, today, window_days=window)
-if gone:
-    st.caption(f"{len(gone)} models are deprecated or retired (dates where any source has one).")
+
+
+def _gone() -> tuple[int, pd.DataFrame | None]:
+    gone = deprecated_now(records, today, window_days=window)
+    return len(gone), (deprecated_frame(gone, today) if gone else None)
+
+
+n_gone, gone_frame = ui.memo(b, "deprecations.gone", key, _gone)
+if gone_frame is not None:
+    st.caption(f"{n_gone} models are deprecated or retired (dates where any source has one).")
     st.dataframe(
-        deprecated_frame(gone, today),
+        gone_frame,
         hide_index=True,
         placeholder="—",
         width="stretch",
@@ -93,10 +112,17 @@ picked = st.segmented_control(
     "Within", choices, default=window, format_func=lambda d: f"{d} days", key="dep_window"
 )
 days = int(picked or window)
-soon = upcoming(records, today, days)
-if soon:
+
+
+def _soon() -> pd.DataFrame | None:
+    soon = upcoming(records, today, days)
+    return upcoming_frame(soon, today) if soon else None
+
+
+soon_frame = ui.memo(b, "deprecations.upcoming", (key, days), _soon)
+if soon_frame is not None:
     st.dataframe(
-        upcoming_frame(soon, today),
+        soon_frame,
         hide_index=True,
         placeholder="—",
         width="stretch",
@@ -108,16 +134,18 @@ else:
 # --- the timeline ------------------------------------------------------------------------------
 
 st.subheader("Timeline")
-timeline = timeline_frame(records, today, window_days=window)
-if timeline.empty:
-    st.caption("No model in this view has a deprecation or retirement date.")
-else:
-    limit = 80
+LIMIT = 80
+
+
+def _timeline() -> tuple[int, alt.LayerChart] | None:
+    timeline = timeline_frame(records, today, window_days=window)
+    if timeline.empty:
+        return None
     models = list(dict.fromkeys(timeline.sort_values("End")["Model"]))
-    if len(models) > limit:
-        st.caption(f"The {limit} models ending soonest of {len(models)}; filter to narrow.")
-        timeline = timeline[timeline["Model"].isin(models[:limit])]
-        models = models[:limit]
+    n_models = len(models)
+    if n_models > LIMIT:
+        timeline = timeline[timeline["Model"].isin(models[:LIMIT])]
+        models = models[:LIMIT]
     start, end = timeline_span(timeline, today)
     domain = [s for s in STATUS_COLOURS if s in set(timeline["Status"])]
     base = alt.Chart(timeline).encode(
@@ -145,7 +173,16 @@ else:
         .mark_rule(color="#111827", strokeDash=[4, 3])
         .encode(x="today:T", tooltip=[alt.Tooltip("today:T", title="Today")])
     )
-    chart = (phases + ends + rule).properties(height=max(160, 20 * len(models)))
+    return n_models, (phases + ends + rule).properties(height=max(160, 20 * len(models)))
+
+
+drawn = ui.memo(b, "deprecations.timeline", key, _timeline)
+if drawn is None:
+    st.caption("No model in this view has a deprecation or retirement date.")
+else:
+    n_models, chart = drawn
+    if n_models > LIMIT:
+        st.caption(f"The {LIMIT} models ending soonest of {n_models}; filter to narrow.")
     st.altair_chart(chart, width="stretch")
     st.caption(
         "One row per model. Bars: release → deprecation (solid) → retirement (faded); diamonds "

@@ -35,7 +35,9 @@ if view is None:
     st.stop()
 ui.banners(view)
 
-refs = sorted(model_ref(r) for r in view.records)
+# what this page derives from the registry is built once per registry version (and model, and
+# minute for the charts that run up to now) and reused by later reruns (ui.memo)
+refs = ui.memo(b, "model.refs", None, lambda: sorted(model_ref(r) for r in view.records))
 # the URL names the model (?model=provider/model). The picker is not bound to it: a bound
 # selectbox drops a value that is not one of its options, and a link to a model that is not
 # in the registry should say so, keeping the address as it is.
@@ -64,7 +66,7 @@ picked = parse_model_ref(st.session_state.get("model") or wanted)
 if picked is None:
     st.info("Choose a model above, or select a row on the Browse page.")
     st.stop()
-found = ui.find_record(view, *picked)
+found = ui.memo(b, "model.record", picked, lambda: ui.find_record(view, *picked))
 if found is None:
     st.warning(
         ui.safe.md(
@@ -94,7 +96,8 @@ marks = badges(
     record,
     ui.today(),
     soon_days=ui.window_days_for(b.fingerprint),
-    verified=record.provider_id in verified_providers(view.records),
+    verified=record.provider_id
+    in ui.memo(b, "model.verified", None, lambda: verified_providers(view.records)),
 )
 st.caption(
     ui.safe.md("{} · {}", provider_label(record.provider_id), ui.safe.code(record.model_id))
@@ -105,8 +108,13 @@ st.caption(
 left, right = st.columns([2, 1])
 with left:
     st.subheader("Fields")
-    fields = pd.DataFrame(provenance_rows(record))
-    fields["From"] = [origin_label(o) for o in fields["From"]] if len(fields) else []
+
+    def _fields() -> pd.DataFrame:
+        fields = pd.DataFrame(provenance_rows(record))
+        fields["From"] = [origin_label(o) for o in fields["From"]] if len(fields) else []
+        return fields
+
+    fields = ui.memo(b, "model.fields", picked, _fields)
     st.dataframe(
         fields,
         hide_index=True,
@@ -123,7 +131,7 @@ with left:
             ),
         },
     )
-    claims = lifecycle_sources_rows(record)
+    claims = ui.memo(b, "model.claims", picked, lambda: lifecycle_sources_rows(record))
     if claims:
         st.subheader("Lifecycle sources")
         st.caption(
@@ -131,7 +139,7 @@ with left:
             "(your edits > the provider's listing > the lifecycle dataset > the catalog)."
         )
         st.dataframe(
-            pd.DataFrame(claims),
+            ui.memo(b, "model.claims_frame", picked, lambda: pd.DataFrame(claims)),
             hide_index=True,
             placeholder="—",  # a missing value reads as a dash, not None
             width="stretch",
@@ -139,13 +147,13 @@ with left:
         )
 with right:
     st.subheader("Lineage")
-    target = alias_target(record, view.records)
+    target = ui.memo(b, "model.alias_target", picked, lambda: alias_target(record, view.records))
     if record.alias_of:
         where = "" if target else " (not in the registry)"
         st.markdown(
             ui.safe.md("Alias of pinned version **{}**", ui.safe.code(record.alias_of)) + where
         )
-    pointing = aliases_of(record, view.records)
+    pointing = ui.memo(b, "model.aliases", picked, lambda: aliases_of(record, view.records))
     if pointing:
         st.markdown("Aliases pointing here: " + ", ".join(ui.safe.code(a) for a in pointing))
     if record.successor_model:
@@ -160,10 +168,15 @@ events = ui.safely(
 )
 st.subheader("Availability")
 now = datetime.now(UTC)
-strip = history.availability_intervals(events or [], now=now)
-if strip:
+chart_key = (picked, events is None, now.replace(second=0, microsecond=0))
+
+
+def _strip() -> alt.Chart | None:
+    strip = history.availability_intervals(events or [], now=now)
+    if not strip:
+        return None
     span = padded_domain(min(i["start"] for i in strip), max(i["end"] for i in strip))
-    chart = (
+    return (
         alt.Chart(ui.availability_frame(strip))
         .mark_bar(height=18)
         .encode(
@@ -178,15 +191,21 @@ if strip:
         )
         .properties(height=90)
     )
-    st.altair_chart(chart, width="stretch")
+
+
+strip_chart = ui.memo(b, "model.availability", chart_key, _strip)
+if strip_chart is not None:
+    st.altair_chart(strip_chart, width="stretch")
 else:
     st.caption("No discovery has listed this model yet (seeded from the catalog, not verified).")
 
-prices = price_history.price_points(record, events or [], now=now)
-if prices:
-    st.subheader("Price over time")
+
+def _prices() -> alt.Chart | None:
+    prices = price_history.price_points(record, events or [], now=now)
+    if not prices:
+        return None
     price_span = padded_domain(min(p["at"] for p in prices), max(p["at"] for p in prices))
-    chart = (
+    return (
         alt.Chart(pd.DataFrame(prices))
         .mark_line(interpolate="step-after", point=True)
         .encode(
@@ -202,12 +221,17 @@ if prices:
         )
         .properties(height=180)
     )
-    st.altair_chart(chart, width="stretch")
+
+
+price_chart = ui.memo(b, "model.prices", chart_key, _prices)
+if price_chart is not None:
+    st.subheader("Price over time")
+    st.altair_chart(price_chart, width="stretch")
 
 st.subheader("History")
 if events:
     st.dataframe(
-        events_frame(events),
+        ui.memo(b, "model.events", (picked, events is None), lambda: events_frame(events)),
         hide_index=True,
         placeholder="—",  # a missing value reads as a dash, not None
         width="stretch",

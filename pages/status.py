@@ -48,10 +48,8 @@ rows = []
 if view is not None and settings is not None:
     snapshot = settings.snapshot_path
     down = ui.banner.store_failure(b) is not None
-    resolver = b.service.resolver if b.service is not None else None
-    snapshot_problem = ui.safely(
-        "check the snapshot", lambda: resolver.snapshot.problem() if resolver else None
-    )
+    # read from disk at most every ui.CHECK_TTL_S seconds ("Check again" reads it now)
+    snapshot_problem = ui.safely("check the snapshot", lambda: ui.snapshot_problem(b))
     rows = [
         {
             "Tier": "In-memory cache",
@@ -146,7 +144,7 @@ st.subheader("Last discovery runs")
 runs = ui.safely("read the discovery runs", lambda: ui.load_runs(b, limit=200))
 if runs:
     st.dataframe(
-        runs_frame(runs[:20]),
+        ui.memo(b, "status.runs", None, lambda: runs_frame(runs[:20])),
         hide_index=True,
         placeholder="—",
         width="stretch",
@@ -158,11 +156,16 @@ else:
 st.subheader("Versions")
 
 
-def _version(package: str) -> str:
+def _installed(package: str) -> str:
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
         return "not installed"
+
+
+def _version(package: str) -> str:
+    # the installed packages do not change under a running process: looked up once per version
+    return ui.memo(b, "status.installed", package, lambda: _installed(package))
 
 
 st.dataframe(

@@ -1,4 +1,7 @@
-"""The in-memory tier: ``st.cache_data`` around the resolver's reads, and their invalidation.
+"""The in-memory tier: Streamlit's caches around the resolver's reads, and their invalidation.
+
+Records, history and runs are kept by reference (``st.cache_resource``; they are frozen), small
+answers by value (``st.cache_data``); what pages derive from them is kept by :func:`memo`.
 
 Every read is keyed with the settings fingerprint and the registry version marker, so another
 replica's write shows up at the next version check. "Discover now" and edits clear exactly the
@@ -9,9 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -28,6 +33,10 @@ from registry_core.stores.base import StoreHealth
 
 CACHE_TTL_S = cache_ttl_or_default(os.environ)  # REGISTRY_CACHE_TTL, like the resolver's cache
 CACHE_MAX_ENTRIES = 64
+#: How long the Status page's checks of the snapshot file are kept (it is read from disk).
+CHECK_TTL_S = 30.0
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,9 @@ def version(b: Boot) -> str:
         return "unavailable"
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+# Kept by reference (cache_resource): unpickling thousands of records on every rerun cost more
+# than drawing any page. The view is frozen (a tuple of frozen records); nothing mutates it.
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _load_view(fingerprint: str, version: str, provider_id: str | None) -> RegistryView:
     service = _SERVICES[fingerprint]
     res = service.list_models(provider_id)
@@ -176,28 +187,75 @@ def browse_table(b: Boot, flt: RegistryFilter, today: date) -> BrowseTable:
     return _browse_table(b.fingerprint, version(b), _filter_key(flt), today, "model")
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+# by reference as a tuple (frozen events); each caller gets its own list
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _load_events(
     fingerprint: str, version: str, provider_id: str | None, model_id: str | None
-) -> list[HistoryEvent]:
-    return list(_SERVICES[fingerprint].history(provider_id, model_id))
+) -> tuple[HistoryEvent, ...]:
+    return tuple(_SERVICES[fingerprint].history(provider_id, model_id))
 
 
 def load_events(
     b: Boot, provider_id: str | None = None, model_id: str | None = None
 ) -> list[HistoryEvent]:
-    return _load_events(b.fingerprint, version(b), provider_id, model_id)
+    return list(_load_events(b.fingerprint, version(b), provider_id, model_id))
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _load_runs(
     fingerprint: str, version: str, provider_id: str | None, limit: int
-) -> list[DiscoveryRun]:
-    return list(_SERVICES[fingerprint].runs(provider_id, limit=limit))
+) -> tuple[DiscoveryRun, ...]:
+    return tuple(_SERVICES[fingerprint].runs(provider_id, limit=limit))
 
 
 def load_runs(b: Boot, provider_id: str | None = None, limit: int = 200) -> list[DiscoveryRun]:
-    return _load_runs(b.fingerprint, version(b), provider_id, limit)
+    return list(_load_runs(b.fingerprint, version(b), provider_id, limit))
+
+
+# Render-only values a page derives from the cached reads (frames, charts, CSV text), built once
+# per registry version and whatever else the page keys them with (filter, day, widget values),
+# and kept by reference like :func:`_browse_table`. Nothing mutates them. One table per
+# (configuration, version) is looked up through Streamlit's cache (so ``st.cache_resource.clear``
+# and the TTL drop it); the entries in it are a plain dict, as a Streamlit cache call per value
+# cost a third of a millisecond in argument hashing alone.
+MEMO_MAX_ENTRIES = 4 * CACHE_MAX_ENTRIES
+
+
+class _MemoTable:
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, Hashable], object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str, key: Hashable, build: Callable[[], T]) -> T:
+        with self._lock:
+            if (name, key) in self._values:
+                return self._values[(name, key)]  # type: ignore[return-value]
+        value = build()  # outside the lock: a slow build never blocks other sessions
+        with self._lock:
+            self._values[(name, key)] = value
+            while len(self._values) > MEMO_MAX_ENTRIES:  # the oldest first
+                del self._values[next(iter(self._values))]
+        return value
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _memo(fingerprint: str, version: str) -> _MemoTable:
+    return _MemoTable()
+
+
+def memo(b: Boot, name: str, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, once per registry version, ``name`` and ``key``; later reruns reuse it.
+
+    ``key`` must hold every input of ``build`` other than the registry's data (the filter as
+    :func:`filter_key`, the day, the widget values); the registry version marker is added here,
+    so a write anywhere rebuilds.
+    """
+    return _memo(b.fingerprint, version(b)).get(name, key, build)
+
+
+def filter_key(flt: RegistryFilter) -> str:
+    """The filter as a cache key (its query parameters, sorted)."""
+    return _filter_key(flt)
 
 
 def invalidate(
@@ -223,6 +281,8 @@ def invalidate(
     # the filtered reads are keyed by filter too: drop them all (cheap to rebuild from the view)
     _filter_count.clear()
     _browse_table.clear()
+    _memo.clear()
+    _snapshot_problem.clear()
 
 
 @st.cache_data(ttl=60, max_entries=8, show_spinner=False)
@@ -238,6 +298,7 @@ def load_health(b: Boot) -> StoreHealth:
 def recheck_health(b: Boot) -> None:
     """Forget the cached store check (the next :func:`load_health` asks the store)."""
     _load_health.clear(b.fingerprint)
+    _snapshot_problem.clear()
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=8, show_spinner=False)
@@ -248,6 +309,20 @@ def _load_row_warnings(fingerprint: str, version: str) -> list[str]:
 def load_row_warnings(b: Boot) -> list[str]:
     """Cells of the registry that could not be read as typed (people edit it by hand)."""
     return _load_row_warnings(b.fingerprint, version(b))
+
+
+@st.cache_data(ttl=CHECK_TTL_S, max_entries=8, show_spinner=False)
+def _snapshot_problem(fingerprint: str, version: str) -> str | None:
+    resolver = getattr(_SERVICES[fingerprint], "resolver", None)
+    return resolver.snapshot.problem() if resolver is not None else None
+
+
+def snapshot_problem(b: Boot) -> str | None:
+    """Why the snapshot file cannot be used (see ``Snapshot.problem``), read at most every
+    :data:`CHECK_TTL_S` seconds per registry version."""
+    if b.service is None:
+        return None
+    return _snapshot_problem(b.fingerprint, version(b))
 
 
 def find_record(view: RegistryView, provider_id: str, model_id: str) -> ModelRecord | None:
