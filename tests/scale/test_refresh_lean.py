@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from registry_core.cells import format_datetime
+from registry_core.merge import MergePolicy, MergeResult, SeenMemo, merge_listing
+from registry_core.providers.base import DiscoveredModel
 from registry_core.records import ModelRecord
 from registry_core.snapshot import FORMAT, SnapshotFile
 
@@ -100,3 +102,80 @@ def test_snapshot_save_encodes_only_the_records_that_changed(
     # fresh but equal records, as a refresh reads them back from the store
     snap.save("openai", _records("openai", changed=3), version="v2", saved_at=LATER)
     assert encoded == ["empty"]
+
+
+# --- merge: a row an equal listed item left untouched last time is left untouched again ----
+
+
+def _listed(model_id: str, **changes: object) -> DiscoveredModel:
+    base: dict[str, object] = {
+        "model_name": model_id.upper(),
+        "max_tokens": 8192,
+        "raw": {"id": model_id, "owned_by": "openai"},
+        "provenance": {},
+    }
+    base.update(changes)
+    return DiscoveredModel("openai", model_id, **base)  # type: ignore[arg-type]
+
+
+LISTINGS: list[tuple[datetime, list[DiscoveredModel]]] = [
+    (NOW, [_listed("a"), _listed("b"), _listed("c"), _listed("ft:x", raw={"id": "ft:x"})]),
+    (NOW + timedelta(minutes=1), [_listed("a"), _listed("b"), _listed("c")]),  # ft:x missing
+    (NOW + timedelta(minutes=2), [_listed("a"), _listed("b", max_tokens=4096), _listed("c")]),
+    (NOW + timedelta(minutes=3), [_listed("a"), _listed("b", max_tokens=4096)]),
+    (NOW + timedelta(minutes=4), [_listed("a", status_hint="deprecated"), _listed("c")]),
+    (NOW + timedelta(hours=3), [_listed("a", status_hint="deprecated"), _listed("c")]),  # touch
+    (NOW + timedelta(hours=3, minutes=1), [_listed("a", raw={"id": "a", "n": 2}), _listed("c")]),
+]
+
+
+def _plain(result: MergeResult) -> tuple[object, ...]:
+    return (
+        result.records,
+        result.to_write,
+        [(e.event_key, e.kind, e.detail) for e in result.events],
+        result.diff,
+        result.plan,
+        result.warnings,
+    )
+
+
+@pytest.mark.parametrize(("label", "primary"), [("default", True), ("team", False)])
+def test_merge_with_memo_gives_the_merge_without_it(label: str, primary: bool) -> None:
+    policy = MergePolicy(touch_after_s=3600.0, grace_listings=1, grace_period_s=0.0)
+    memo = SeenMemo()
+    plain_rows: list[ModelRecord] = []
+    memo_rows: list[ModelRecord] = []
+    for now, listing in LISTINGS:
+        kwargs = {"now": now, "run_id": "r", "credential_name": label, "primary": primary}
+        plain = merge_listing("openai", listing, plain_rows, policy=policy, **kwargs)  # type: ignore[arg-type]
+        # rows read back from the store are fresh objects: equal, not identical
+        fresh = [r.replace() for r in memo_rows]
+        memoed = merge_listing("openai", listing, fresh, policy=policy, memo=memo, **kwargs)  # type: ignore[arg-type]
+        assert _plain(memoed) == _plain(plain)
+        plain_rows, memo_rows = plain.records, memoed.records
+
+
+def test_merge_memo_skips_the_field_by_field_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry_core import merge
+
+    memo = SeenMemo()
+    policy = MergePolicy(touch_after_s=3600.0)
+    listing = [_listed("a"), _listed("b")]
+    first = merge_listing("openai", listing, [], now=NOW, memo=memo, policy=policy)
+    second = merge_listing("openai", listing, first.records, now=NOW, memo=memo, policy=policy)
+    assert not second.to_write
+    calls: list[str] = []
+    update_seen = merge._Merger.update_seen
+
+    def counting(self: object, old: ModelRecord, model: DiscoveredModel) -> ModelRecord:
+        calls.append(old.model_id)
+        return update_seen(self, old, model)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(merge._Merger, "update_seen", counting)
+    changed = [_listed("a"), _listed("b", max_tokens=1024)]
+    third = merge_listing(
+        "openai", changed, [r.replace() for r in second.records], now=NOW, memo=memo, policy=policy
+    )
+    assert calls == ["b"]
+    assert [r.model_id for r in third.to_write] == ["b"]
