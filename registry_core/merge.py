@@ -527,6 +527,30 @@ class SeenMemo:
         self._untouched[context] = untouched
 
 
+#: what of a listed item never decides whether :meth:`_Merger.update_seen` touches a row: it
+#: lands only in volatile Metadata (the scope's reading of ``raw`` is compared on its own)
+_VOLATILE_OFFER = frozenset({"raw", "verification"})
+
+
+def _same_offer(a: DiscoveredModel, b: DiscoveredModel) -> bool:
+    """Whether two listed items offer a row the same (volatile parts aside)."""
+    if a is b:
+        return True
+    if is_private_model(a) != is_private_model(b):
+        return False
+    da, db = a.__dict__, b.__dict__
+    return {k: v for k, v in da.items() if k not in _VOLATILE_OFFER} == {
+        k: v for k, v in db.items() if k not in _VOLATILE_OFFER
+    }
+
+
+def _settled(record: ModelRecord) -> bool:
+    """A row :meth:`_Merger.new_record` built that the same item, listed again before the row
+    is due a touch, leaves as it is: every value it filled has an automatic provenance (a
+    value of any other provenance reads as people's and would be handed over to them)."""
+    return all(source in AUTOMATIC_PROVENANCE for source in record.provenance.values())
+
+
 def _meta_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether Metadata changed beyond its volatile keys.
 
@@ -602,7 +626,12 @@ def merge_listing(
         if model_id in listing:
             model = listing[model_id]
             known = before.get(model_id)
-            if known is not None and not _due_touch(old, now, policy) and known == (old, model):
+            if (
+                known is not None
+                and not _due_touch(old, now, policy)
+                and known[0] == old
+                and _same_offer(known[1], model)
+            ):
                 new = old
             else:
                 new = merger.update_seen(old, model)
@@ -620,6 +649,8 @@ def merge_listing(
             new = merger.new_record(model)
             out.append(new)
             to_write.append(new)
+            if memo is not None and _settled(new):
+                untouched[model_id] = (new, model)
 
     if memo is not None:
         memo.keep(context, untouched)

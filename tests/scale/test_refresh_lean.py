@@ -118,14 +118,51 @@ def _listed(model_id: str, **changes: object) -> DiscoveredModel:
     return DiscoveredModel("openai", model_id, **base)  # type: ignore[arg-type]
 
 
+def _at(minutes: float) -> datetime:
+    return NOW + timedelta(minutes=minutes)
+
+
+def _stamped(
+    minutes: float, models: list[DiscoveredModel]
+) -> tuple[datetime, list[DiscoveredModel]]:
+    """A listing at ``minutes``: every item stamped with its own verification time."""
+    at = _at(minutes)
+    return at, [
+        DiscoveredModel(**{**m.__dict__, "verification": {"outcome": "ok", "at": str(at)}})
+        for m in models
+    ]
+
+
 LISTINGS: list[tuple[datetime, list[DiscoveredModel]]] = [
-    (NOW, [_listed("a"), _listed("b"), _listed("c"), _listed("ft:x", raw={"id": "ft:x"})]),
-    (NOW + timedelta(minutes=1), [_listed("a"), _listed("b"), _listed("c")]),  # ft:x missing
-    (NOW + timedelta(minutes=2), [_listed("a"), _listed("b", max_tokens=4096), _listed("c")]),
-    (NOW + timedelta(minutes=3), [_listed("a"), _listed("b", max_tokens=4096)]),
-    (NOW + timedelta(minutes=4), [_listed("a", status_hint="deprecated"), _listed("c")]),
-    (NOW + timedelta(hours=3), [_listed("a", status_hint="deprecated"), _listed("c")]),  # touch
-    (NOW + timedelta(hours=3, minutes=1), [_listed("a", raw={"id": "a", "n": 2}), _listed("c")]),
+    _stamped(0, [_listed("a"), _listed("b"), _listed("c"), _listed("ft:x", raw={"id": "ft:x"})]),
+    _stamped(1, [_listed("a"), _listed("b"), _listed("c")]),  # ft:x missing
+    _stamped(2, [_listed("a"), _listed("b", max_tokens=4096), _listed("c")]),
+    _stamped(
+        3,
+        [
+            _listed("a"),
+            _listed("b", max_tokens=4096),
+            _listed("p", provenance={"Max Tokens": "manual"}),
+        ],
+    ),
+    _stamped(
+        4,
+        [
+            _listed("a", status_hint="deprecated"),
+            _listed("c"),
+            _listed("p", provenance={"Max Tokens": "manual"}),
+        ],
+    ),
+    _stamped(
+        5,
+        [_listed("a", raw={"id": "a", "owned_by": "org-x"}), _listed("c", raw={"id": "c", "n": 2})],
+    ),
+    _stamped(
+        6, [_listed("a", raw={"id": "a", "owned_by": "org-x"}), _listed("c", facts={"kind": "tts"})]
+    ),
+    _stamped(180, [_listed("a", status_hint="deprecated"), _listed("c")]),  # due a touch
+    _stamped(181, [_listed("a", status_hint="deprecated"), _listed("c", cost_per_1k=0.5)]),
+    _stamped(182, [_listed("a", status_hint="deprecated"), _listed("c", cost_per_1k=0.5)]),
 ]
 
 
@@ -141,19 +178,36 @@ def _plain(result: MergeResult) -> tuple[object, ...]:
 
 
 @pytest.mark.parametrize(("label", "primary"), [("default", True), ("team", False)])
-def test_merge_with_memo_gives_the_merge_without_it(label: str, primary: bool) -> None:
+def test_merge_with_memo_gives_the_merge_without_it(
+    label: str, primary: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from registry_core import merge
+
+    calls: list[str] = []
+    update_seen = merge._Merger.update_seen
+
+    def counting(self: object, old: ModelRecord, model: DiscoveredModel) -> ModelRecord:
+        calls.append(old.model_id)
+        return update_seen(self, old, model)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(merge._Merger, "update_seen", counting)
+    skipped = 0
     policy = MergePolicy(touch_after_s=3600.0, grace_listings=1, grace_period_s=0.0)
     memo = SeenMemo()
     plain_rows: list[ModelRecord] = []
     memo_rows: list[ModelRecord] = []
     for now, listing in LISTINGS:
         kwargs = {"now": now, "run_id": "r", "credential_name": label, "primary": primary}
+        calls.clear()
         plain = merge_listing("openai", listing, plain_rows, policy=policy, **kwargs)  # type: ignore[arg-type]
+        without = len(calls)
         # rows read back from the store are fresh objects: equal, not identical
         fresh = [r.replace() for r in memo_rows]
         memoed = merge_listing("openai", listing, fresh, policy=policy, memo=memo, **kwargs)  # type: ignore[arg-type]
         assert _plain(memoed) == _plain(plain)
+        skipped += 2 * without - len(calls)
         plain_rows, memo_rows = plain.records, memoed.records
+    assert skipped >= 5  # the memo was used, not only carried along
 
 
 def test_merge_memo_skips_the_field_by_field_work(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,8 +217,6 @@ def test_merge_memo_skips_the_field_by_field_work(monkeypatch: pytest.MonkeyPatc
     policy = MergePolicy(touch_after_s=3600.0)
     listing = [_listed("a"), _listed("b")]
     first = merge_listing("openai", listing, [], now=NOW, memo=memo, policy=policy)
-    second = merge_listing("openai", listing, first.records, now=NOW, memo=memo, policy=policy)
-    assert not second.to_write
     calls: list[str] = []
     update_seen = merge._Merger.update_seen
 
@@ -175,7 +227,7 @@ def test_merge_memo_skips_the_field_by_field_work(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(merge._Merger, "update_seen", counting)
     changed = [_listed("a"), _listed("b", max_tokens=1024)]
     third = merge_listing(
-        "openai", changed, [r.replace() for r in second.records], now=NOW, memo=memo, policy=policy
+        "openai", changed, [r.replace() for r in first.records], now=NOW, memo=memo, policy=policy
     )
     assert calls == ["b"]
     assert [r.model_id for r in third.to_write] == ["b"]
