@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from registry_core.catalog import load_catalog
 from registry_core.cells import format_datetime
 from registry_core.merge import MergePolicy, MergeResult, SeenMemo, merge_listing
-from registry_core.providers.base import DiscoveredModel
+from registry_core.providers.base import DiscoveredModel, evolve
 from registry_core.records import ModelRecord
 from registry_core.snapshot import FORMAT, SnapshotFile
 
@@ -231,3 +232,69 @@ def test_merge_memo_skips_the_field_by_field_work(monkeypatch: pytest.MonkeyPatc
     )
     assert calls == ["b"]
     assert [r.model_id for r in third.to_write] == ["b"]
+
+
+# --- enrich: the same listed item, against the same catalog, is enriched once ---------------
+
+
+ENRICH_ITEMS = [
+    DiscoveredModel("openai", "gpt-4o"),
+    DiscoveredModel("openai", "gpt-4o", max_tokens=100_000),
+    DiscoveredModel(
+        "openai", "gpt-4o-2024-08-06", alias_of="gpt-4o", provenance={"Alias Of": "provider"}
+    ),
+    DiscoveredModel("openai", "text-embedding-3-small", output_cost_per_1k=0.0),
+    DiscoveredModel("openai", "ft:gpt-4o-mini:acme::abc", raw={"owned_by": "org-acme"}),
+    DiscoveredModel("openai", "tts-1", features=("chat",), provenance={"Features": "inferred"}),
+    DiscoveredModel(
+        "openrouter", "x/free-model:free", cost_per_1k=0.0, raw={"pricing": {"image": "0.01"}}
+    ),
+    DiscoveredModel("anthropic", "claude-3-5-sonnet-20241022", status_hint="deprecated"),
+    DiscoveredModel("ollama", "llama3:8b", raw={"details": {"parameter_size": "8B"}}),
+    DiscoveredModel("openai", "no-such-model-xyz"),
+]
+
+
+@pytest.mark.parametrize("model", ENRICH_ITEMS, ids=lambda m: m.model_id)
+def test_enrich_memo_gives_what_enriching_gives(model: DiscoveredModel) -> None:
+    from registry_core import enrich as enrich_module
+
+    catalog = load_catalog()
+    enrich_module._MEMO.clear()
+    fresh = enrich_module.enrich(model, catalog)
+    again = enrich_module.enrich(evolve(model), catalog)  # equal, not identical
+    assert again == fresh
+    stamped = evolve(model, verification={"outcome": "ok", "at": "2025-06-01T00:00:00.000Z"})
+    answer = enrich_module.enrich(stamped, catalog)
+    enrich_module._MEMO.clear()
+    assert answer == enrich_module.enrich(stamped, catalog)
+    assert answer.verification is stamped.verification
+    changed = evolve(model, max_output_tokens=123)
+    enrich_module._MEMO.clear()
+    expected = enrich_module.enrich(changed, catalog)
+    enrich_module.enrich(model, catalog)
+    assert enrich_module.enrich(changed, catalog) == expected
+
+
+def test_enrich_memo_skips_the_catalog_for_an_item_seen_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from registry_core import enrich as enrich_module
+
+    catalog = load_catalog()
+    enrich_module._MEMO.clear()
+    model = DiscoveredModel("openai", "gpt-4o", verification={"at": "1"})
+    first = enrich_module.enrich(model, catalog)
+    looked: list[str] = []
+    find_entry = enrich_module.find_entry
+
+    def counting(m: DiscoveredModel, c: object = None) -> object:
+        looked.append(m.model_id)
+        return find_entry(m, c)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(enrich_module, "find_entry", counting)
+    second = enrich_module.enrich(evolve(model, verification={"at": "2"}), catalog)
+    assert looked == []
+    assert second == evolve(first, verification={"at": "2"})
+    enrich_module.enrich(evolve(model, model_name="renamed"), catalog)
+    assert looked == ["gpt-4o"]
