@@ -80,6 +80,8 @@ class SnapshotFile:
         # per provider, per model id: the record last saved and its JSON text, so a refresh
         # that changed 50 of 5,000 records encodes 50 (see :meth:`_records_text`)
         self._encoded: dict[str, dict[str, tuple[ModelRecord, str]]] = {}
+        # the file this object wrote last (inode, size, mtime) and each provider's entry text
+        self._written: tuple[tuple[int, int, int], dict[str, str]] | None = None
 
     def _read_bytes(self) -> bytes:
         """The file's bytes, at most ``max_bytes``; :class:`_Unusable` when it cannot be used.
@@ -214,8 +216,7 @@ class SnapshotFile:
             if not self._replaceable():
                 log.warning("snapshot %s is not a regular file; not writing it", self.path)
                 return False
-            providers = self._read_raw()
-            texts = {pid: _dumps(entry) for pid, entry in providers.items() if pid != provider_id}
+            texts = self._entry_texts()
             # the same text json.dumps gives the whole entry (keys sorted, default separators)
             texts[provider_id] = (
                 f'{{"records": [{self._records_text(provider_id, records)}], '
@@ -223,12 +224,28 @@ class SnapshotFile:
             )
             body = ", ".join(f"{_dumps(pid)}: {texts[pid]}" for pid in sorted(texts))
             payload = f'{{"format": {_dumps(FORMAT)}, "providers": {{{body}}}}}'
+            self._written = None
             try:
                 self._atomic_write(payload)
             except OSError as exc:
                 log.warning("could not write snapshot %s (%s)", self.path, exc)
                 return False
+            with contextlib.suppress(OSError):
+                self._written = (_identity(os.stat(self.path)), texts)
         return True
+
+    def _entry_texts(self) -> dict[str, str]:
+        """Each provider's entry as JSON text: from this object's last write when the file is
+        still that one (same inode, size and mtime), else read from the file."""
+        if self._written is not None:
+            try:
+                same = _identity(os.stat(self.path)) == self._written[0]
+            except OSError:
+                same = False
+            if same:
+                self._problem = None
+                return dict(self._written[1])
+        return {pid: _dumps(entry) for pid, entry in self._read_raw().items()}
 
     def _records_text(self, provider_id: str, records: Sequence[ModelRecord]) -> str:
         """The records' JSON texts, comma-joined; a record equal to the one saved last reuses
@@ -274,3 +291,7 @@ class SnapshotFile:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int]:
+    return (info.st_ino, info.st_size, info.st_mtime_ns)

@@ -298,3 +298,30 @@ def test_enrich_memo_skips_the_catalog_for_an_item_seen_before(
     assert second == evolve(first, verification={"at": "2"})
     enrich_module.enrich(evolve(model, model_name="renamed"), catalog)
     assert looked == ["gpt-4o"]
+
+
+def test_snapshot_save_reads_the_file_only_when_someone_else_wrote_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "snapshot.json"
+    ours, theirs = SnapshotFile(path), SnapshotFile(path)  # theirs: another process
+    parsed: list[int] = []
+    parse = SnapshotFile._parse
+
+    def counting(self: SnapshotFile) -> dict[str, object]:
+        parsed.append(1)
+        return parse(self)
+
+    monkeypatch.setattr(SnapshotFile, "_parse", counting)
+    ours.save("openai", _records("openai"), version="v1", saved_at=NOW)
+    parsed.clear()
+    ours.save("openai", _records("openai", changed=0), version="v2", saved_at=LATER)
+    assert parsed == []  # the file is the one it wrote: its entries are known
+    theirs.save("anthropic", _records("anthropic"), version="t1", saved_at=NOW)
+    ours.save("openai", _records("openai"), version="v3", saved_at=LATER)
+    assert parsed  # someone else wrote it: read, so their entry is kept
+    state = {
+        "anthropic": (_records("anthropic"), NOW, "t1"),
+        "openai": (_records("openai"), LATER, "v3"),
+    }
+    assert path.read_text(encoding="utf-8") == _expected(state)
