@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 import altair as alt
 import streamlit as st
@@ -13,9 +14,10 @@ from registry_core.frames import cost_chart_frame, cost_frame, is_priced, unit_p
 from registry_core.price_history import prices_as_of
 
 b = ui.require()
-view = ui.safely("read the registry", lambda: ui.load_view(b))
-if view is None:
+loaded = ui.safely("read the registry", lambda: ui.load_view(b))
+if loaded is None:
     st.stop()
+view: ui.RegistryView = loaded  # typed for the cached builders below (st.stop() raised)
 flt = ui.current_filter()
 # everything below is drawn from values built once per registry version, filter and input
 # (ui.memo): a rerun only redraws them
@@ -105,7 +107,7 @@ top = st.slider(
 )
 
 
-def _chart() -> alt.Chart | None:
+def _chart() -> Any:  # an altair chart (untyped), or None
     chart_rows = cost_chart_frame(priced, limit=top, cheapest_first=cheapest)
     if chart_rows.empty:
         return None

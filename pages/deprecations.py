@@ -35,9 +35,10 @@ DATE_COLUMNS = {
 }
 
 b = ui.require()
-view = ui.safely("read the registry", lambda: ui.load_view(b))
-if view is None:
+loaded = ui.safely("read the registry", lambda: ui.load_view(b))
+if loaded is None:
     st.stop()
+view: ui.RegistryView = loaded  # typed for the cached builders below (st.stop() raised)
 flt = ui.current_filter()
 today = ui.today()
 window = ui.window_days_for(b.fingerprint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -30,9 +31,10 @@ from registry_core.lifecycle import verified_providers
 from registry_core.records import REGION_OPTIONS, STATUS_OPTIONS, ModelRecord
 
 b = ui.require()
-view = ui.safely("read the registry", lambda: ui.load_view(b))
-if view is None:
+loaded = ui.safely("read the registry", lambda: ui.load_view(b))
+if loaded is None:
     st.stop()
+view: ui.RegistryView = loaded  # typed for the cached builders below (st.stop() raised)
 ui.banners(view)
 
 # what this page derives from the registry is built once per registry version (and model, and
@@ -62,10 +64,11 @@ st.selectbox(
     on_change=_picked,
     placeholder="Choose a model (provider/model id) — type to search",
 )
-picked = parse_model_ref(st.session_state.get("model") or wanted)
-if picked is None:
+parsed = parse_model_ref(st.session_state.get("model") or wanted)
+if parsed is None:
     st.info("Choose a model above, or select a row on the Browse page.")
     st.stop()
+picked: tuple[str, str] = parsed
 found = ui.memo(b, "model.record", picked, lambda: ui.find_record(view, *picked))
 if found is None:
     st.warning(
@@ -171,7 +174,7 @@ now = datetime.now(UTC)
 chart_key = (picked, events is None, now.replace(second=0, microsecond=0))
 
 
-def _strip() -> alt.Chart | None:
+def _strip() -> Any:  # an altair chart (untyped), or None
     strip = history.availability_intervals(events or [], now=now)
     if not strip:
         return None
@@ -200,7 +203,7 @@ else:
     st.caption("No discovery has listed this model yet (seeded from the catalog, not verified).")
 
 
-def _prices() -> alt.Chart | None:
+def _prices() -> Any:  # an altair chart (untyped), or None
     prices = price_history.price_points(record, events or [], now=now)
     if not prices:
         return None
@@ -231,7 +234,7 @@ if price_chart is not None:
 st.subheader("History")
 if events:
     st.dataframe(
-        ui.memo(b, "model.events", (picked, events is None), lambda: events_frame(events)),
+        ui.memo(b, "model.events", (picked, events is None), lambda: events_frame(events or [])),
         hide_index=True,
         placeholder="—",  # a missing value reads as a dash, not None
         width="stretch",

@@ -141,7 +141,7 @@ if settings is not None:
 
 # --- runs and versions ---------------------------------------------------------------------------
 st.subheader("Last discovery runs")
-runs = ui.safely("read the discovery runs", lambda: ui.load_runs(b, limit=200))
+runs = ui.safely("read the discovery runs", lambda: ui.load_runs(b, limit=200)) or []
 if runs:
     st.dataframe(
         ui.memo(b, "status.runs", None, lambda: runs_frame(runs[:20])),

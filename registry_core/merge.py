@@ -246,6 +246,15 @@ def _status_origin(model: DiscoveredModel) -> str:
     return "dataset" if model.provenance.get(STATUS) == "dataset" else "provider"
 
 
+def _due_touch(record: ModelRecord, now: datetime, policy: MergePolicy) -> bool:
+    """Whether a listed row's Last Verified is old enough to be written even if nothing else
+    changed."""
+    return (
+        record.last_verified is None
+        or (now - record.last_verified).total_seconds() >= policy.touch_after_s
+    )
+
+
 def _owned_by_listing(record: ModelRecord, label: str, primary: bool) -> bool:
     return record.scope == label if record.scope else primary
 
@@ -412,10 +421,7 @@ class _Merger:
             changes["source"] = source
 
         material = bool(changes) or _meta_changed(old.meta, meta)
-        stale = (
-            old.last_verified is None
-            or (self.now - old.last_verified).total_seconds() >= self.policy.touch_after_s
-        )
+        stale = _due_touch(old, self.now, self.policy)
         # a model seen for the first time is added, not also changed; one that came back is
         # listed as back, so its Available flip is not a change either
         shown = {k: v for k, v in field_diff.items() if k != "Available"}
@@ -489,6 +495,62 @@ class _Merger:
         return old.replace(metadata=meta)
 
 
+class SeenMemo:
+    """The listed models a merge left untouched, kept for the next merge of the same listing.
+
+    :meth:`_Merger.update_seen` leaves a row as it is (no write, no diff, no event) when the
+    listed item offers nothing new and the row is not due a touch. That outcome depends only on
+    the row, the listed item and who listed it (label, primary); so when the next listing
+    brings an equal item for an equal row, the row is again left as it is, without the field
+    by field work. Held by whoever merges the same provider repeatedly (the resolver).
+    """
+
+    __slots__ = ("_untouched",)
+
+    def __init__(self) -> None:
+        # (provider, label, primary) -> model id -> the row and the listed item it matched
+        self._untouched: dict[tuple[str, str, bool], dict[str, tuple[ModelRecord, DiscoveredModel]]]
+        self._untouched = {}
+
+    def start(
+        self, context: tuple[str, str, bool]
+    ) -> dict[str, tuple[ModelRecord, DiscoveredModel]]:
+        """The rows the last merge in ``context`` (provider, label, primary) left untouched."""
+        return self._untouched.get(context, {})
+
+    def keep(
+        self,
+        context: tuple[str, str, bool],
+        untouched: dict[str, tuple[ModelRecord, DiscoveredModel]],
+    ) -> None:
+        """Replace the context's entries with this merge's (models gone from it drop out)."""
+        self._untouched[context] = untouched
+
+
+#: what of a listed item never decides whether :meth:`_Merger.update_seen` touches a row: it
+#: lands only in volatile Metadata (the scope's reading of ``raw`` is compared on its own)
+_VOLATILE_OFFER = frozenset({"raw", "verification"})
+
+
+def _same_offer(a: DiscoveredModel, b: DiscoveredModel) -> bool:
+    """Whether two listed items offer a row the same (volatile parts aside)."""
+    if a is b:
+        return True
+    if is_private_model(a) != is_private_model(b):
+        return False
+    da, db = a.__dict__, b.__dict__
+    return {k: v for k, v in da.items() if k not in _VOLATILE_OFFER} == {
+        k: v for k, v in db.items() if k not in _VOLATILE_OFFER
+    }
+
+
+def _settled(record: ModelRecord) -> bool:
+    """A row :meth:`_Merger.new_record` built that the same item, listed again before the row
+    is due a touch, leaves as it is: every value it filled has an automatic provenance (a
+    value of any other provenance reads as people's and would be handed over to them)."""
+    return all(source in AUTOMATIC_PROVENANCE for source in record.provenance.values())
+
+
 def _meta_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether Metadata changed beyond its volatile keys.
 
@@ -519,11 +581,14 @@ def merge_listing(
     credential_name: str | None = "default",
     primary: bool = True,
     policy: MergePolicy | None = None,
+    memo: SeenMemo | None = None,
 ) -> MergeResult:
     """Merge one successful, complete listing of ``provider_id`` into its existing records.
 
     ``existing`` holds the provider's records (all scopes); ``primary`` says whether the
     credential that listed is the provider's main one (it then owns the unscoped records).
+    ``memo`` (kept across merges of the provider) skips the rows an equal listed item left
+    untouched last time; the result is the same with or without it.
 
     >>> from datetime import UTC, datetime
     >>> now = datetime(2025, 1, 1, tzinfo=UTC)
@@ -554,9 +619,24 @@ def merge_listing(
 
     out: list[ModelRecord] = []
     to_write: list[ModelRecord] = []
+    context = (provider_id, label, primary)
+    before = memo.start(context) if memo is not None else {}
+    untouched: dict[str, tuple[ModelRecord, DiscoveredModel]] = {}
     for model_id, old in by_id.items():
         if model_id in listing:
-            new = merger.update_seen(old, listing[model_id])
+            model = listing[model_id]
+            known = before.get(model_id)
+            if (
+                known is not None
+                and not _due_touch(old, now, policy)
+                and known[0] == old
+                and _same_offer(known[1], model)
+            ):
+                new = old
+            else:
+                new = merger.update_seen(old, model)
+            if new is old and memo is not None:
+                untouched[model_id] = (old, model)
         elif _owned_by_listing(old, label, primary):
             new = merger.update_missing(old, suspect)
         else:
@@ -569,7 +649,11 @@ def merge_listing(
             new = merger.new_record(model)
             out.append(new)
             to_write.append(new)
+            if memo is not None and _settled(new):
+                untouched[model_id] = (new, model)
 
+    if memo is not None:
+        memo.keep(context, untouched)
     warnings: list[str] = []
     if suspect:
         head = (

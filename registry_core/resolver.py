@@ -62,6 +62,7 @@ from registry_core.events import DiscoveryRun
 from registry_core.flight import DiscoveryLoop, SingleFlight, shared_loop
 from registry_core.merge import (
     MergePolicy,
+    SeenMemo,
     credential_label,
     filter_visible,
     merge_listing,
@@ -154,6 +155,7 @@ class Resolver:
             touch_after_s=touch_after_s,
         )
         self._flights = SingleFlight()
+        self._seen_memo = SeenMemo()  # rows a listing left untouched, for the next merge
         # credential -> cache-key prefix (holds secrets only as dict keys, in this process)
         self._key_prefixes: LRUMap[tuple[str | None, ...], str] = LRUMap(256)
         self._loop = loop if loop is not None else shared_loop()
@@ -606,6 +608,7 @@ class Resolver:
             credential_name=credential.name,
             primary=primary,
             policy=self.policy,
+            memo=self._seen_memo,
         )
         warnings.extend(result.warnings)
         outcome = "suspect" if result.suspect else "ok"
