@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast, overload
@@ -166,3 +167,17 @@ _SHARED_LOOP = DiscoveryLoop()
 def shared_loop() -> DiscoveryLoop:
     """The process's discovery loop (started on first use)."""
     return _SHARED_LOOP
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host still runs (this process always does); a process
+    that exists but is not ours to signal counts as running."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Protocol
 from registry_core.cells import human_age
 from registry_core.config import Settings
 from registry_core.errors import RegistryError
+from registry_core.flight import process_alive
 from registry_core.provider_table import display_name
 from registry_core.providers.base import Credential
 from registry_core.resolution import RunReport
@@ -109,16 +110,7 @@ def _gone_here(holder: str) -> bool:
     match = re.fullmatch(r"(.+) \(pid (\d+)\)", holder)
     if match is None or match.group(1) != socket.gethostname():
         return False
-    pid = int(match.group(2))
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # alive, but not ours to signal
-        return False
-    return False
+    return not process_alive(int(match.group(2)))
 
 
 def _when(moment: datetime) -> str:

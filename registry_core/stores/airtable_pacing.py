@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from registry_core.flight import process_alive
 from registry_core.stores.airtable_http import (
     MAX_HOLD_S,
     PACING_MARGIN,
@@ -50,18 +51,6 @@ log = logging.getLogger(__name__)
 
 #: How often a request waiting on another process's unanswered request looks again.
 POLL_S = 0.01
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, but not ours to signal
-        return True
-    return True
 
 
 class PacingLedger:
@@ -124,7 +113,9 @@ class PacingLedger:
                     oldest = recent[0]
                     if oldest.get("done") is None:
                         started = float(oldest.get("started") or 0.0)
-                        if now - started < MAX_HOLD_S and _alive(int(oldest.get("pid") or 0)):
+                        if now - started < MAX_HOLD_S and process_alive(
+                            int(oldest.get("pid") or 0)
+                        ):
                             pending = True
                         else:  # its process died (or hung): count it as answered now
                             oldest["done"] = now
