@@ -1,7 +1,7 @@
 """The in-memory tier: Streamlit's caches around the resolver's reads, and their invalidation.
 
-Records, history and runs are kept by reference (``st.cache_resource``; they are frozen), small
-answers by value (``st.cache_data``); what pages derive from them is kept by :func:`memo`.
+Records, history, runs and small answers are the in-memory tier (``st.cache_data``, keyed by the
+registry's version marker); what pages derive from them is kept by :func:`memo`.
 
 Every read is keyed with the settings fingerprint and the registry version marker, so another
 replica's write shows up at the next version check. "Discover now" and edits clear exactly the
@@ -70,9 +70,9 @@ def version(b: Boot) -> str:
         return "unavailable"
 
 
-# Kept by reference (cache_resource): unpickling thousands of records on every rerun cost more
-# than drawing any page. The view is frozen (a tuple of frozen records); nothing mutates it.
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+# The in-memory tier of the dashboard (st.cache_data, as the design asks): each rerun gets its own
+# copy; what pages derive from it is built once per version by :func:`memo`.
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _load_view(fingerprint: str, version: str, provider_id: str | None) -> RegistryView:
     service = _SERVICES[fingerprint]
     res = service.list_models(provider_id)
@@ -187,8 +187,7 @@ def browse_table(b: Boot, flt: RegistryFilter, today: date) -> BrowseTable:
     return _browse_table(b.fingerprint, version(b), _filter_key(flt), today, "model")
 
 
-# by reference as a tuple (frozen events); each caller gets its own list
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _load_events(
     fingerprint: str, version: str, provider_id: str | None, model_id: str | None
 ) -> tuple[HistoryEvent, ...]:
@@ -201,7 +200,7 @@ def load_events(
     return list(_load_events(b.fingerprint, version(b), provider_id, model_id))
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _load_runs(
     fingerprint: str, version: str, provider_id: str | None, limit: int
 ) -> tuple[DiscoveryRun, ...]:
