@@ -99,6 +99,22 @@ class PlanOutcome:
     def conflicted_fields(self) -> int:
         return sum(len(columns) for _, _, columns in self.conflicts)
 
+    def tally(self, row: RowWrite, resolved: RowResolution) -> bool:
+        """Count one resolved row (conflicts, saved, unchanged); whether it has columns to write.
+
+        The same bookkeeping for every store's :meth:`apply_plan`; a saved row's events are the
+        caller's to keep (``resolved.events``), whether or not it needs a write.
+        """
+        if resolved.conflicts:
+            self.conflicts.append((*row.key, resolved.conflicts))
+        if not resolved.saved:
+            return False
+        self.saved_rows += 1
+        if not resolved.write:
+            self.unchanged += 1
+            return False
+        return True
+
 
 @dataclass(frozen=True, slots=True)
 class RowResolution:

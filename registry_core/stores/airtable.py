@@ -451,14 +451,9 @@ class AirtableStore:
                 journal=True,
                 replayed=replayed,
             )
-            if resolved.conflicts:
-                outcome.conflicts.append((*row.key, resolved.conflicts))
-            if not resolved.saved:
-                continue
-            outcome.saved_rows += 1
-            later.extend(resolved.events)
-            if not resolved.write:
-                outcome.unchanged += 1
+            if resolved.saved:
+                later.extend(resolved.events)
+            if not outcome.tally(row, resolved):
                 continue
             lost = [column for column in resolved.write if column in missing]
             if lost:

@@ -576,14 +576,10 @@ class PostgresStore:
                 if raw is not None:
                     current = parse_row(raw, row_ref="/".join(row.key)).record
                 resolved = resolve_row(row, current, by_row.get(row.key, ()))
-                if resolved.conflicts:
-                    outcome.conflicts.append((*row.key, resolved.conflicts))
-                if not resolved.saved:
-                    continue
-                saved.setdefault(stored, []).extend(resolved.events)
-                asked[stored] = tuple(sorted(row.set))
-                if not resolved.write:
-                    outcome.unchanged += 1
+                if resolved.saved:
+                    saved.setdefault(stored, []).extend(resolved.events)
+                    asked[stored] = tuple(sorted(row.set))
+                if not outcome.tally(row, resolved):
                     continue
                 new_raw = apply_cells(raw or {}, resolved.write)
                 state[stored] = new_raw
@@ -609,7 +605,7 @@ class PostgresStore:
                     [(*encode_cells(cells), *k) for k, cells in updates.items()],
                 )
                 outcome.updated = len(updates)
-            outcome.saved_rows = len(saved)
+            outcome.saved_rows = len(saved)  # less the rows another writer created meanwhile
             for events in saved.values():
                 keep.extend(events)
             outcome.events_written = self._insert_events(cur, keep)

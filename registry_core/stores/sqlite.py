@@ -303,14 +303,9 @@ class SQLiteStore:
                     raw = loaded if isinstance(loaded, dict) else {}
                     current = parse_row(raw, row_ref="/".join(row.key)).record
                 resolved = resolve_row(row, current, by_row.get(row.key, ()))
-                if resolved.conflicts:
-                    outcome.conflicts.append((*row.key, resolved.conflicts))
-                if not resolved.saved:
-                    continue
-                outcome.saved_rows += 1
-                keep.extend(resolved.events)
-                if not resolved.write:
-                    outcome.unchanged += 1
+                if resolved.saved:
+                    keep.extend(resolved.events)
+                if not outcome.tally(row, resolved):
                     continue
                 cells = json.dumps(
                     apply_cells(raw or {}, resolved.write), sort_keys=True, allow_nan=False
